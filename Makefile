@@ -1,0 +1,33 @@
+# The interface to glasslog: `make run` and `make test` work on a fresh clone with Node 20.
+.PHONY: run test build lint bench clean deps
+
+DEPS := node_modules/.deps-installed
+JEST_FLAGS ?=
+
+$(DEPS): package.json package-lock.json
+	@echo "installing dependencies (npm ci)..."
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps: $(DEPS)
+
+build: $(DEPS)
+	npx tsc -p tsconfig.build.json
+
+lint: $(DEPS)
+	npx tsc -p tsconfig.json --noEmit
+
+# Start the log on the embedded database (./data) with a generated dev key.
+run: build
+	node dist/cli/main.js serve --dev
+
+# Every test. With DATABASE_URL set, database suites run on PostgreSQL as well as PGlite.
+# PGlite loads its WASM with a dynamic import(), which jest's VM only allows with this flag.
+test: build
+	node --experimental-vm-modules node_modules/.bin/jest $(JEST_FLAGS)
+
+bench: build
+	node dist/bench/main.js
+
+clean:
+	rm -rf dist

@@ -1,0 +1,65 @@
+/**
+ * The Express app: request ids, a body size limit, the Rekor v1 routes, health checks and
+ * the one error handler. It only translates HTTP to calls on the Log and back.
+ */
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { Log } from '../log/log';
+import type { Store } from '../store/store';
+import { errorHandler, sendError } from './errors';
+import { entryRoutes } from './routes/entries';
+import { healthRoutes } from './routes/health';
+import { logRoutes } from './routes/log';
+import { searchRoutes } from './routes/search';
+
+declare module 'http' {
+  interface IncomingMessage {
+    id?: string;
+  }
+}
+
+export interface AppOptions {
+  log: Log;
+  store: Store;
+  logger: Logger;
+  /** Largest request body accepted, in bytes (413 beyond). */
+  maxBodyBytes: number;
+}
+
+export function createApp(opts: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    req.id = randomUUID();
+    res.setHeader('X-Request-Id', req.id);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      opts.logger.info(
+        {
+          reqId: req.id,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      );
+    });
+    next();
+  });
+  // Any content type is read as JSON, as Rekor's go-openapi server does for its JSON API.
+  app.use(express.json({ limit: opts.maxBodyBytes, type: () => true, strict: false }));
+
+  app.use(healthRoutes(opts.store));
+  app.use(logRoutes(opts.log));
+  app.use(entryRoutes(opts.log));
+  app.use(searchRoutes(opts.log));
+
+  app.use((req, res) => sendError(res, 404, `path ${req.path} was not found`));
+  app.use(errorHandler(opts.logger));
+  return app;
+}

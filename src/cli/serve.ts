@@ -1,0 +1,122 @@
+/**
+ * `glasslog serve`: open the database (waiting for it if it is not up yet), migrate, open
+ * the active tree, and serve the API until SIGTERM/SIGINT, then drain and close.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import pino, { type Logger } from 'pino';
+import { createApp } from '../api/app';
+import { generateSigningKey, loadSigner, type Signer } from '../crypto';
+import { Log } from '../log/log';
+import { KnexStore } from '../store/knex-store';
+import { isOutage } from '../store/unavailable';
+import { ConfigError, serveConfig, type Flags, type ServeConfig } from '../config';
+
+export const SERVE_HELP = `glasslog serve — run the transparency log
+
+  --host HOST            listen address (HOST, default 127.0.0.1)
+  --port N               listen port (PORT, default 3000; 0 picks a free one)
+  --database-url URL     PostgreSQL URL (DATABASE_URL); without it, embedded PGlite in --data-dir
+  --data-dir DIR         embedded database and dev key folder (GLASSLOG_DATA_DIR, default ./data)
+  --signing-key FILE     PKCS#8 PEM key (GLASSLOG_SIGNING_KEY); make one with \`glasslog keygen\`
+  --dev                  with no --signing-key, use (and first create) DIR/dev-signing-key.pem
+  --origin NAME          host name clients use; names checkpoints (GLASSLOG_ORIGIN, default localhost)
+  --max-body-bytes N     request body limit (GLASSLOG_MAX_BODY_BYTES, default 4194304)
+  --max-batch N          most entries per sequencer transaction (GLASSLOG_MAX_BATCH, default 1024)
+  --log-level LEVEL      pino level (GLASSLOG_LOG_LEVEL, default info)
+
+Example: glasslog serve --database-url postgres://postgres@127.0.0.1:5432/glasslog --signing-key log.pem --origin rekor.example.com`;
+
+export interface RunningServer {
+  url: string;
+  log: Log;
+  server: Server;
+  close(): Promise<void>;
+}
+
+function devSigner(config: ServeConfig, logger: Logger): Signer {
+  const file = path.join(config.dataDir, 'dev-signing-key.pem');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    fs.writeFileSync(file, generateSigningKey('ecdsa-p256'), { mode: 0o600 });
+    logger.warn({ file }, 'generated a development signing key; use --signing-key for a real log');
+  }
+  return loadSigner(file);
+}
+
+function chooseSigner(config: ServeConfig, logger: Logger): Signer {
+  if (config.signingKey) return loadSigner(config.signingKey);
+  if (config.dev) return devSigner(config, logger);
+  throw new ConfigError(
+    'no signing key: pass --signing-key FILE (create one with `glasslog keygen --out FILE`), or --dev for a generated development key',
+  );
+}
+
+/** Retries `fn` while the database is unreachable, so a log started before its database waits for it. */
+async function whenDatabaseAnswers<T>(fn: () => Promise<T>, logger: Logger): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isOutage(err)) throw err;
+      logger.warn({ attempt, err: (err as Error).message }, 'database not reachable yet; retrying in 2 s');
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
+
+export async function startServer(config: ServeConfig, logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
+  const signer = chooseSigner(config, logger);
+  const store = KnexStore.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  if (store.kind === 'pglite') {
+    logger.warn(
+      { dataDir: config.dataDir },
+      'embedded database (PGlite): committed entries survive a crash of this process, but PGlite never fsyncs, ' +
+        'so a power loss or kernel crash can lose acknowledged entries; use --database-url with PostgreSQL for a log that must not lose entries',
+    );
+  }
+  await whenDatabaseAnswers(() => store.migrate(), logger);
+  const log = await whenDatabaseAnswers(
+    () => Log.open({ store, signer, hostname: config.origin, maxBatch: config.maxBatch }),
+    logger,
+  );
+  const app = createApp({ log, store, logger, maxBodyBytes: config.maxBodyBytes });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  // Slow clients may not hold a connection open forever.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  logger.info(
+    { url, treeId: log.treeId, logId: signer.logId.toString('hex'), database: store.kind },
+    'glasslog is serving',
+  );
+  return {
+    url,
+    log,
+    server,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+    },
+  };
+}
+
+export async function serveCommand(flags: Flags): Promise<void> {
+  const config = serveConfig(flags);
+  const running = await startServer(config);
+  process.stdout.write(`\nglasslog is listening on ${running.url}\nlog public key (${running.log.signer.keyType}):\n${running.log.signer.publicKeyPem}\n`);
+  const stop = async (signal: string) => {
+    process.stdout.write(`\n${signal}: stopping\n`);
+    await running.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}

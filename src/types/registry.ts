@@ -1,0 +1,91 @@
+/**
+ * Entry kinds and versions the log accepts, and the one entry point for a proposed entry:
+ * parse `{kind, apiVersion, spec}` as Rekor's generated models do
+ * (pkg/generated/models/proposed_entry.go, hashedrekord.go), find the implementation
+ * (pkg/types/types.go VersionedUnmarshal) and let it validate, verify and canonicalize.
+ *
+ * Upstream answers an unknown kind and a missing/ill-formed apiVersion or spec with 422
+ * (go-swagger's request binding: UnprocessableError here) and a body that is not an
+ * object or an unknown version with 400 (InvalidEntryError), with Rekor's messages.
+ */
+import { InvalidEntryError, UnprocessableError } from '../errors';
+import { createHashedRekordV001, type HashedRekordOptions } from './hashedrekord/v0.0.1';
+
+export interface CanonicalEntry {
+  kind: string;
+  apiVersion: string;
+  /** The leaf bytes: RFC 8785 canonical JSON of {"apiVersion","kind","spec"} exactly as Rekor stores it. */
+  canonicalBody: Buffer;
+  /** Rekor IndexKeys, lowercased, deduplicated. */
+  indexKeys: string[];
+}
+
+export interface EntryType {
+  kind: string;
+  apiVersion: string;
+  /** Validate the proposed spec (schema), verify the signature, return the canonical entry. */
+  canonicalize(spec: unknown): Promise<CanonicalEntry>;
+}
+
+export interface EntryTypeRegistry {
+  canonicalizeProposedEntry(proposed: unknown): Promise<CanonicalEntry>;
+  supportedKinds(): { kind: string; versions: string[] }[];
+}
+
+/** Per-kind options; today only hashedrekord has any (Rekor's algorithm policy). */
+export type EntryTypeOptions = HashedRekordOptions;
+
+/** The semantic-version pattern Rekor's OpenAPI document puts on every apiVersion. */
+const API_VERSION_PATTERN =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+
+export function createEntryTypeRegistry(options: EntryTypeOptions = {}): EntryTypeRegistry {
+  const types = [createHashedRekordV001(options)];
+  const byKind = new Map<string, Map<string, EntryType>>();
+  for (const type of types) {
+    const versions = byKind.get(type.kind) ?? new Map<string, EntryType>();
+    versions.set(type.apiVersion, type);
+    byKind.set(type.kind, versions);
+  }
+
+  return {
+    async canonicalizeProposedEntry(proposed: unknown): Promise<CanonicalEntry> {
+      if (typeof proposed !== 'object' || proposed === null || Array.isArray(proposed)) {
+        throw new InvalidEntryError('proposed entry must be a JSON object');
+      }
+      const { kind, apiVersion, spec } = proposed as Record<string, unknown>;
+      if (typeof kind !== 'string' || kind === '') throw new UnprocessableError('kind in body is required');
+      const versions = byKind.get(kind);
+      if (!versions) throw new UnprocessableError(`invalid kind value: ${JSON.stringify(kind)}`);
+      if (apiVersion === undefined || apiVersion === null) {
+        throw new UnprocessableError('apiVersion in body is required');
+      }
+      if (typeof apiVersion !== 'string') throw new UnprocessableError('apiVersion in body must be of type string');
+      if (!API_VERSION_PATTERN.test(apiVersion)) {
+        throw new UnprocessableError(`apiVersion in body should match '${API_VERSION_PATTERN.source}'`);
+      }
+      if (spec === undefined || spec === null) throw new UnprocessableError('spec in body is required');
+      const type = versions.get(apiVersion);
+      if (!type) {
+        const reason = `unable to locate entry for version ${apiVersion}`;
+        throw new InvalidEntryError(`${kind} implementation for version '${apiVersion}' not found: ${reason}`);
+      }
+      return type.canonicalize(spec);
+    },
+
+    supportedKinds(): { kind: string; versions: string[] }[] {
+      return [...byKind].map(([kind, versions]) => ({ kind, versions: [...versions.keys()] }));
+    },
+  };
+}
+
+const defaultRegistry = createEntryTypeRegistry();
+
+/** Parse a Rekor ProposedEntry {kind, apiVersion, spec} (already JSON-parsed), with Rekor's default policy. */
+export function canonicalizeProposedEntry(proposed: unknown): Promise<CanonicalEntry> {
+  return defaultRegistry.canonicalizeProposedEntry(proposed);
+}
+
+export function supportedKinds(): { kind: string; versions: string[] }[] {
+  return defaultRegistry.supportedKinds();
+}
