@@ -111,7 +111,18 @@ export async function startServer(config: ServeConfig, logger: Logger = pino({ l
 export async function serveCommand(flags: Flags): Promise<void> {
   const config = serveConfig(flags);
   const running = await startServer(config);
-  process.stdout.write(`\nglasslog is listening on ${running.url}\nlog public key (${running.log.signer.keyType}):\n${running.log.signer.publicKeyPem}\n`);
+  const clientUrl = new URL(running.url);
+  const listeningHost = clientUrl.hostname;
+  clientUrl.hostname = running.log.hostname;
+  // sigstore-js accepts a checkpoint only if its signer name matches the host of the URL
+  // it was configured with (REKOR-WIRE.md §5), so say which URL that is.
+  const hint =
+    running.log.hostname === listeningHost
+      ? ''
+      : `checkpoints are signed as "${running.log.hostname}": point clients at ${clientUrl.origin} (or set --origin to the host they use)\n`;
+  process.stdout.write(
+    `\nglasslog is listening on ${running.url}\n${hint}log public key (${running.log.signer.keyType}):\n${running.log.signer.publicKeyPem}\n`,
+  );
   const stop = async (signal: string) => {
     process.stdout.write(`\n${signal}: stopping\n`);
     await running.close();

@@ -105,6 +105,11 @@ export class Log {
     return this.active.treeId;
   }
 
+  /** The checkpoint signer name: the host clients use. */
+  get hostname(): string {
+    return hostnameOf(this.active.origin);
+  }
+
   get logId(): Buffer {
     return this.signer.logId;
   }

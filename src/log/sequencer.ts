@@ -15,7 +15,7 @@ import { signEntryTimestamp, type Signer } from '../crypto';
 import { signRekorCheckpoint } from '../note';
 import { DuplicateEntryError } from '../errors';
 import type { CanonicalEntry } from '../types/registry';
-import type { CheckpointRecord, EntryRecord, IndexKeyRecord, SequencingTx, Store } from '../store/store';
+import type { CheckpointRecord, EntryRecord, IndexKeyRecord, SequencingTx, Store, TreeRecord } from '../store/store';
 import { entryUuid } from './uuid';
 
 /** What a waiter learns once its batch has committed. */
@@ -94,7 +94,12 @@ export class Sequencer {
       const key = p.leafHash.toString('hex');
       const fresh = outcome.fresh.get(key);
       if (fresh && fresh.owner === p) {
-        p.resolve({ entry: fresh.record, globalIndex: outcome.shardOffset + fresh.record.logIndex, checkpoint: outcome.checkpoint, edgeTiles: outcome.edgeTiles });
+        p.resolve({
+          entry: fresh.record,
+          globalIndex: outcome.shardOffset + fresh.record.logIndex,
+          checkpoint: outcome.checkpoint,
+          edgeTiles: outcome.edgeTiles,
+        });
         continue;
       }
       const index = fresh ? fresh.record.logIndex : outcome.existing.get(key);
@@ -109,59 +114,67 @@ export class Sequencer {
     });
   }
 
-  private async writeBatch(tx: SequencingTx, batch: Pending[]) {
-    const { signer, treeId, hostname } = this.opts;
+  /** Runs under the tree-row lock, inside the batch transaction. */
+  private async writeBatch(tx: SequencingTx, batch: Pending[]): Promise<BatchOutcome> {
+    const { treeId, hostname, signer } = this.opts;
     const tree = tx.tree;
     if (tree.state !== 'active') throw new Error(`tree ${treeId} is ${tree.state}; it accepts no entries`);
 
-    // Duplicates: against the stored tree, then within the batch (first one wins).
-    const existing = await tx.existingLeafHashes([...new Set(batch.map((p) => p.leafHash.toString('hex')))].map((h) => Buffer.from(h, 'hex')));
+    const unique = [...new Map(batch.map((p) => [p.leafHash.toString('hex'), p.leafHash])).values()];
+    const existing = await tx.existingLeafHashes(unique);
+    const { fresh, indexKeys } = this.assignIndexes(tree, batch, existing);
+    const entries = [...fresh.values()].map((f) => f.record);
+    if (entries.length === 0) {
+      // Only duplicates: the head does not move and nothing is written.
+      const checkpoint = { treeId, treeSize: tree.treeSize, rootHash: tree.rootHash, note: tree.checkpoint ?? '' };
+      return { fresh, existing, checkpoint, edgeTiles: [], shardOffset: tree.shardOffset };
+    }
+
+    const edge = await tx.readTiles(edgeTileKeys(tree.treeSize));
+    const appended = appendLeaves(tree.treeSize, edge, entries.map((e) => e.leafHash));
+    const rootHash = Buffer.from(appended.rootHash);
+    const note = signRekorCheckpoint({ hostname, treeId, treeSize: appended.treeSize, rootHash, signer });
+    const checkpoint = { treeId, treeSize: appended.treeSize, rootHash, note };
+    await tx.append({ entries, indexKeys, tiles: appended.tiles, checkpoint });
+    return { fresh, existing, checkpoint, edgeTiles: appended.tiles, shardOffset: tree.shardOffset };
+  }
+
+  /**
+   * Gives each new entry (first occurrence in the batch, not already in the tree) the next
+   * index, one integrated time for the whole batch, and its SET.
+   */
+  private assignIndexes(tree: TreeRecord, batch: Pending[], existing: Map<string, number>) {
+    const { signer, treeId } = this.opts;
     const fresh = new Map<string, { owner: Pending; record: EntryRecord }>();
-    const integratedTime = Math.floor((this.opts.now?.() ?? Date.now()) / 1000);
-    const logId = signer.logId.toString('hex');
     const indexKeys: IndexKeyRecord[] = [];
+    const integratedTime = Math.floor((this.opts.now?.() ?? Date.now()) / 1000);
+    const logID = signer.logId.toString('hex');
     for (const p of batch) {
       const key = p.leafHash.toString('hex');
       if (existing.has(key) || fresh.has(key)) continue;
       const logIndex = tree.treeSize + fresh.size;
       const body = p.entry.canonicalBody;
-      const set = signEntryTimestamp(signer, {
+      const signedEntryTimestamp = signEntryTimestamp(signer, {
         body: body.toString('base64'),
         integratedTime,
-        logID: logId,
+        logID,
         logIndex: tree.shardOffset + logIndex,
       });
+      const { kind, apiVersion } = p.entry;
       fresh.set(key, {
         owner: p,
-        record: {
-          treeId,
-          logIndex,
-          leafHash: p.leafHash,
-          kind: p.entry.kind,
-          apiVersion: p.entry.apiVersion,
-          body,
-          integratedTime,
-          signedEntryTimestamp: set,
-        },
+        record: { treeId, logIndex, leafHash: p.leafHash, kind, apiVersion, body, integratedTime, signedEntryTimestamp },
       });
       for (const k of new Set(p.entry.indexKeys)) indexKeys.push({ key: k, logIndex });
     }
-
-    const entries = [...fresh.values()].map((f) => f.record);
-    let checkpoint: CheckpointRecord;
-    let edgeTiles: Tile[] = [];
-    if (entries.length === 0) {
-      // Only duplicates: the head does not move and nothing is written.
-      checkpoint = { treeId, treeSize: tree.treeSize, rootHash: tree.rootHash, note: tree.checkpoint ?? '' };
-    } else {
-      const edge = await tx.readTiles(edgeTileKeys(tree.treeSize));
-      const appended = appendLeaves(tree.treeSize, edge, entries.map((e) => e.leafHash));
-      edgeTiles = appended.tiles;
-      const rootHash = Buffer.from(appended.rootHash);
-      const note = signRekorCheckpoint({ hostname, treeId, treeSize: appended.treeSize, rootHash, signer });
-      checkpoint = { treeId, treeSize: appended.treeSize, rootHash, note };
-      await tx.append({ entries, indexKeys, tiles: appended.tiles, checkpoint });
-    }
-    return { fresh, existing, checkpoint, edgeTiles, shardOffset: tree.shardOffset };
+    return { fresh, indexKeys };
   }
+}
+
+interface BatchOutcome {
+  fresh: Map<string, { owner: Pending; record: EntryRecord }>;
+  existing: Map<string, number>;
+  checkpoint: CheckpointRecord;
+  edgeTiles: Tile[];
+  shardOffset: number;
 }

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { knex, type Knex } from 'knex';
+import { lockDataDir } from './pglite-lock';
 
 export interface DatabaseOptions {
   /** postgres://… ; when absent, PGlite in `dataDir`. */
@@ -27,7 +28,14 @@ const QUIET = { warn() {}, error() {}, debug() {}, deprecate() {} };
 
 export const MIGRATIONS_DIR = path.join(__dirname, '..', '..', 'migrations');
 
-export function openDatabase(opts: DatabaseOptions): { db: Knex; kind: 'postgres' | 'pglite' } {
+export interface Database {
+  db: Knex;
+  kind: 'postgres' | 'pglite';
+  /** Closes the pool (and releases the embedded database's folder). */
+  close(): Promise<void>;
+}
+
+export function openDatabase(opts: DatabaseOptions): Database {
   if (opts.databaseUrl) {
     const db = knex({
       client: 'pg',
@@ -37,18 +45,27 @@ export function openDatabase(opts: DatabaseOptions): { db: Knex; kind: 'postgres
       acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS,
       log: QUIET,
     });
-    return { db, kind: 'postgres' };
+    return { db, kind: 'postgres', close: () => db.destroy() };
   }
   // Required lazily: PGlite's WASM is only loaded when the embedded database is used.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ClientPgLite = require('knex-pglite');
   const dataDir = opts.dataDir ?? './data';
   let connection: Knex.StaticConnectionConfig = {} as Knex.StaticConnectionConfig;
+  let release = () => {};
   if (dataDir !== 'memory://') {
     const filename = path.resolve(dataDir, 'pglite');
     fs.mkdirSync(filename, { recursive: true });
+    release = lockDataDir(path.resolve(dataDir));
     connection = { filename };
   }
   const db = knex({ client: ClientPgLite, dialect: 'postgres', connection, log: QUIET });
-  return { db, kind: 'pglite' };
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      await db.destroy();
+      release();
+    },
+  };
 }

@@ -5,7 +5,7 @@
  */
 import type { Knex } from 'knex';
 import type { Tile, TileKey } from '../merkle';
-import { MIGRATIONS_DIR, openDatabase, type DatabaseOptions } from './database';
+import { MIGRATIONS_DIR, openDatabase, type Database, type DatabaseOptions } from './database';
 import type {
   CheckpointRecord,
   EntryRecord,
@@ -18,6 +18,14 @@ import type {
 import { guard } from './unavailable';
 
 type Row = Record<string, unknown>;
+
+/** A pooled pg connection, as knex hands it out. */
+interface PgConnection {
+  query(sql: string, params: unknown[]): Promise<unknown>;
+}
+
+/** Advisory lock id for migrations: "glasslog" in ASCII, as an int64. */
+const MIGRATION_LOCK_KEY = '7452438631876947815';
 
 const TREE_COLUMNS =
   'tree_id::text AS tree_id, origin, state, key_id, shard_offset, tree_size, root_hash, checkpoint';
@@ -153,19 +161,36 @@ class KnexSequencingTx implements SequencingTx {
 }
 
 export class KnexStore implements Store {
-  private constructor(
-    private readonly db: Knex,
-    readonly kind: 'postgres' | 'pglite',
-  ) {}
+  private readonly db: Knex;
+  readonly kind: 'postgres' | 'pglite';
+
+  private constructor(private readonly database: Database) {
+    this.db = database.db;
+    this.kind = database.kind;
+  }
 
   static open(opts: DatabaseOptions): KnexStore {
-    const { db, kind } = openDatabase(opts);
-    return new KnexStore(db, kind);
+    return new KnexStore(openDatabase(opts));
   }
 
   migrate(): Promise<void> {
     return guard('migrating', async () => {
-      await this.db.migrate.latest({ directory: MIGRATIONS_DIR, loadExtensions: ['.js'] });
+      const latest = () => this.db.migrate.latest({ directory: MIGRATIONS_DIR, loadExtensions: ['.js'] });
+      if (this.kind === 'pglite') return void (await latest());
+      // knex's own migration lock lives in a table that the first migration creates, so two
+      // instances starting together would race to create it. A session advisory lock, held
+      // on a connection of its own while knex migrates on others, serialises them.
+      const conn = (await this.db.client.acquireConnection()) as PgConnection;
+      try {
+        await conn.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        try {
+          await latest();
+        } finally {
+          await conn.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+        }
+      } finally {
+        await this.db.client.releaseConnection(conn);
+      }
     });
   }
 
@@ -176,7 +201,7 @@ export class KnexStore implements Store {
   }
 
   close(): Promise<void> {
-    return this.db.destroy();
+    return this.database.close();
   }
 
   ensureActiveTree(create: () => NewTree): Promise<TreeRecord> {

@@ -39,6 +39,18 @@ export type EntryTypeOptions = HashedRekordOptions;
 const API_VERSION_PATTERN =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 
+/**
+ * Longest index key kept. Keys come from client data (certificate SANs can be long); a key
+ * PostgreSQL cannot index (over ~2.7 kB, or holding NUL) would fail the whole batch, so
+ * such keys are dropped: the entry is still logged, only unsearchable by that key.
+ * Rekor's own search API caps a subject at 512 characters.
+ */
+export const MAX_INDEX_KEY_LENGTH = 1024;
+
+function isStorableIndexKey(key: string): boolean {
+  return key.length > 0 && key.length <= MAX_INDEX_KEY_LENGTH && !key.includes('\u0000') && Buffer.from(key, 'utf8').toString('utf8') === key;
+}
+
 export function createEntryTypeRegistry(options: EntryTypeOptions = {}): EntryTypeRegistry {
   const types = [createHashedRekordV001(options)];
   const byKind = new Map<string, Map<string, EntryType>>();
@@ -70,7 +82,8 @@ export function createEntryTypeRegistry(options: EntryTypeOptions = {}): EntryTy
         const reason = `unable to locate entry for version ${apiVersion}`;
         throw new InvalidEntryError(`${kind} implementation for version '${apiVersion}' not found: ${reason}`);
       }
-      return type.canonicalize(spec);
+      const canonical = await type.canonicalize(spec);
+      return { ...canonical, indexKeys: canonical.indexKeys.filter(isStorableIndexKey) };
     },
 
     supportedKinds(): { kind: string; versions: string[] }[] {

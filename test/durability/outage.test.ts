@@ -3,7 +3,7 @@
  * error body (never a 500, never a crash), and when it comes back the log recovers by
  * itself. The outage is played with a TCP proxy between glasslog and PostgreSQL.
  */
-import { postgresBackend, type FreshDatabase } from '../helpers/backends';
+import { describeOnPostgres, type FreshDatabase } from '../helpers/backends';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { hashedRekord } from '../helpers/entries';
 import { TcpProxy } from '../helpers/tcp-proxy';
@@ -11,20 +11,13 @@ import { audit, submit, type Ack } from '../helpers/audit';
 
 jest.setTimeout(120_000);
 
-const pg = postgresBackend();
-const describeOnPostgres = pg ? describe : describe.skip;
-if (!pg) {
-  // eslint-disable-next-line no-console
-  console.warn('outage.test.ts: DATABASE_URL is not set; the outage is played on a PostgreSQL connection, so this suite runs only on PostgreSQL (.ci/run sets it)');
-}
-
-describeOnPostgres('a PostgreSQL outage', () => {
+describeOnPostgres('a PostgreSQL outage', 'the outage is played on a PostgreSQL connection', (pg) => {
   let proxy: TcpProxy;
   let srv: TestServer;
   let realDb: FreshDatabase;
 
   beforeAll(async () => {
-    realDb = await pg!.create();
+    realDb = await pg.create();
     const target = new URL(realDb.databaseUrl!);
     proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
     await proxy.start();

@@ -7,32 +7,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { generateSigningKey } from '../../src/crypto';
-import { postgresBackend, type FreshDatabase } from '../helpers/backends';
+import { describeOnPostgres, type FreshDatabase } from '../helpers/backends';
 import { spawnServer, type ServerProcess } from '../helpers/process';
 import { hashedRekord, newEcdsaKey } from '../helpers/entries';
 import { audit, logInfo, submit, type Ack } from '../helpers/audit';
 
 jest.setTimeout(180_000);
 
-const pg = postgresBackend();
-const describeOnPostgres = pg ? describe : describe.skip;
-if (!pg) {
-  // eslint-disable-next-line no-console
-  console.warn('two-processes.test.ts: DATABASE_URL is not set; two processes cannot share an embedded PGlite database, so this suite runs only on PostgreSQL (.ci/run sets it)');
-}
-
-describeOnPostgres('two glasslog processes on one PostgreSQL database', () => {
+describeOnPostgres('two glasslog processes on one PostgreSQL database', 'PGlite is embedded in one process', (pg) => {
   let db: FreshDatabase;
   const servers: ServerProcess[] = [];
 
   beforeAll(async () => {
-    db = await pg!.create();
+    db = await pg.create();
     const keyFile = path.join(db.dataDir, 'key.pem');
     fs.writeFileSync(keyFile, generateSigningKey('ecdsa-p256'));
     // Started together, they also race to create the first tree: exactly one must win.
-    servers.push(
-      ...(await Promise.all([0, 1].map(() => spawnServer({ databaseUrl: db.databaseUrl, dataDir: db.dataDir, keyFile })))),
-    );
+    const started = await Promise.allSettled([0, 1].map(() => spawnServer({ databaseUrl: db.databaseUrl, dataDir: db.dataDir, keyFile })));
+    for (const s of started) if (s.status === 'fulfilled') servers.push(s.value);
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
   });
   afterAll(async () => {
     for (const s of servers) await s.kill('SIGTERM');

@@ -69,3 +69,18 @@ export function postgresBackend(): Backend | undefined {
   const url = process.env.DATABASE_URL;
   return url ? postgres(url) : undefined;
 }
+
+/**
+ * `describe` for a suite that needs a real PostgreSQL server; without DATABASE_URL the suite
+ * is skipped and the reason printed, so a PGlite-only run says what it did not cover.
+ */
+export function describeOnPostgres(suite: string, why: string, body: (pg: Backend) => void): void {
+  const pg = postgresBackend();
+  if (!pg) {
+    // eslint-disable-next-line no-console
+    console.warn(`"${suite}" runs only on PostgreSQL (${why}); set DATABASE_URL to run it, as .ci/run does`);
+    describe.skip(suite, () => body(undefined as unknown as Backend));
+    return;
+  }
+  describe(suite, () => body(pg));
+}

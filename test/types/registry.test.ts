@@ -1,6 +1,6 @@
-import { InvalidEntryError } from '../../src/errors';
-import { canonicalizeProposedEntry, createEntryTypeRegistry, supportedKinds } from '../../src/types/registry';
-import { hashedRekordSpec, makeSigner } from './helpers';
+import { InvalidEntryError, UnprocessableError } from '../../src/errors';
+import { canonicalizeProposedEntry, createEntryTypeRegistry, MAX_INDEX_KEY_LENGTH, supportedKinds } from '../../src/types/registry';
+import { hashedRekordSpec, makeCertificateAuthority, makeSigner } from './helpers';
 
 const signer = makeSigner('ecdsa-p256');
 const { digest, signature } = signer.sign(Buffer.from('artifact'));
@@ -14,21 +14,37 @@ describe('a proposed entry', () => {
     expect(JSON.parse(entry.canonicalBody.toString('utf8'))).toEqual({ apiVersion: '0.0.1', kind: 'hashedrekord', spec });
   });
 
+  // Rekor: a broken envelope is go-openapi's 422; a body that is not an object or a version
+  // it does not implement is 400 "error processing entry".
   it.each([
-    ['is not an object', [], 'proposed entry must be a JSON object'],
-    ['is null', null, 'proposed entry must be a JSON object'],
-    ['has no kind', { apiVersion: '0.0.1', spec }, 'kind in body is required'],
-    ['has an unknown kind', { kind: 'nonesuch', apiVersion: '0.0.1', spec }, 'invalid kind value: "nonesuch"'],
-    ['has no apiVersion', { kind: 'hashedrekord', spec }, 'apiVersion in body is required'],
-    ['has a numeric apiVersion', { kind: 'hashedrekord', apiVersion: 1, spec }, 'apiVersion in body must be of type string'],
-    ['has no spec', { kind: 'hashedrekord', apiVersion: '0.0.1' }, 'spec in body is required'],
+    ['is not an object', [], InvalidEntryError, 'proposed entry must be a JSON object'],
+    ['is null', null, InvalidEntryError, 'proposed entry must be a JSON object'],
+    ['has no kind', { apiVersion: '0.0.1', spec }, UnprocessableError, 'kind in body is required'],
+    ['has an unknown kind', { kind: 'nonesuch', apiVersion: '0.0.1', spec }, UnprocessableError, 'invalid kind value: "nonesuch"'],
+    ['has no apiVersion', { kind: 'hashedrekord', spec }, UnprocessableError, 'apiVersion in body is required'],
+    ['has a numeric apiVersion', { kind: 'hashedrekord', apiVersion: 1, spec }, UnprocessableError, 'apiVersion in body must be of type string'],
+    ['has no spec', { kind: 'hashedrekord', apiVersion: '0.0.1' }, UnprocessableError, 'spec in body is required'],
     [
       'has a version that is not implemented',
       { kind: 'hashedrekord', apiVersion: '0.0.2', spec },
+      InvalidEntryError,
       "hashedrekord implementation for version '0.0.2' not found: unable to locate entry for version 0.0.2",
     ],
-  ])('is refused when it %s', async (_, proposed, message) => {
-    await expect(canonicalizeProposedEntry(proposed)).rejects.toThrow(new InvalidEntryError(message));
+  ] as [string, unknown, typeof InvalidEntryError, string][])('is refused when it %s', async (_, proposed, errorClass, message) => {
+    const refusal = canonicalizeProposedEntry(proposed);
+    await expect(refusal).rejects.toBeInstanceOf(errorClass);
+    await expect(refusal).rejects.toThrow(message);
+  });
+
+  it('keeps only index keys the database can index, and still logs the entry', async () => {
+    const ca = await makeCertificateAuthority();
+    const longUri = `https://example.org/${'a'.repeat(MAX_INDEX_KEY_LENGTH)}`;
+    const pem = await ca.issue(signer.spki, { email: 'short@example.org', uri: longUri });
+    const withCert = hashedRekordSpec({ algorithm: 'sha256', digest, signature, publicKey: pem });
+    const entry = await canonicalizeProposedEntry({ kind: 'hashedrekord', apiVersion: '0.0.1', spec: withCert });
+    expect(entry.indexKeys).toContain('short@example.org');
+    expect(entry.indexKeys.some((k) => k.startsWith('https://example.org/'))).toBe(false);
+    expect(entry.indexKeys.every((k) => k.length <= MAX_INDEX_KEY_LENGTH)).toBe(true);
   });
 
   it('is refused when its apiVersion is not a semantic version', async () => {
