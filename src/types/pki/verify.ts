@@ -6,8 +6,9 @@
  *
  * node:crypto's sign/verify always hash their input, so it cannot check a signature over a
  * given digest directly. We use:
- * - ECDSA: @noble/curves with `prehash: false` (the digest is truncated to the curve order
- *   as FIPS 186 and Go do), high-S allowed as Go allows it. ASN.1 DER signatures, and
+ * - ECDSA: the verification equation over the given digest with OpenSSL's scalar
+ *   multiplication (ecdsa-digest.ts; the digest is truncated to the curve order as FIPS 186
+ *   and Go do), high-S allowed as Go allows it. ASN.1 DER signatures, and
  *   IEEE P1363 r‖s when the bytes do not parse as ASN.1, as sigstore's ECDSAVerifier.
  * - RSA PKCS#1 v1.5: the raw RSA public operation (node `publicDecrypt`, which also checks
  *   the type 1 padding), then an exact compare against DigestInfo(hash) ‖ digest — the
@@ -19,11 +20,11 @@
  *   crypto/ed25519 decides (canonical S, cofactorless equation, R compared as encoded).
  */
 import { constants, createHash, publicDecrypt } from 'node:crypto';
-import { p256, p384, p521 } from '@noble/curves/nist';
 import { ed25519 } from '@noble/curves/ed25519';
 import { InvalidEntryError, SignatureVerificationError } from '../../errors';
 import { DerError, TAG_INTEGER, TAG_SEQUENCE, isMinimalInteger, readChildren, readElement } from './der';
 import type { EcdsaCurve, SubjectPublicKey } from './public-key';
+import { verifyEcdsaDigest } from './ecdsa-digest';
 
 export type DigestAlgorithm = 'sha256' | 'sha384' | 'sha512';
 
@@ -65,13 +66,10 @@ export function verifyDigestSignature(
   }
 }
 
-const ECDSA_CURVES = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
-
 function verifyEcdsa(curveName: EcdsaCurve, point: Buffer, digest: Buffer, signature: Buffer): void {
   if (curveName === 'P-224') {
     throw new InvalidEntryError('unsupported public key type: ecdsa P-224');
   }
-  const curve = ECDSA_CURVES[curveName];
   const asn1 = parseEcdsaAsn1(signature);
   let r: bigint;
   let s: bigint;
@@ -87,14 +85,8 @@ function verifyEcdsa(curveName: EcdsaCurve, point: Buffer, digest: Buffer, signa
   } else {
     ({ r, s } = asn1);
   }
-  let valid = false;
-  try {
-    const compact = new curve.Signature(r, s).toBytes('compact');
-    valid = curve.verify(compact, digest, point, { prehash: false, lowS: false, format: 'compact' });
-  } catch {
-    valid = false; // r or s out of [1, n-1], or a point noble refuses: Go says false too
-  }
-  if (!valid) {
+  // r or s out of [1, n-1] is simply invalid, as in Go.
+  if (!verifyEcdsaDigest(curveName, point, digest, r, s)) {
     const form = asn1 === 'not-asn1' ? 'IEEE_P1363' : 'ASN.1';
     throw new SignatureVerificationError(`invalid signature when validating ${form} encoded signature`);
   }
