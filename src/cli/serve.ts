@@ -67,7 +67,12 @@ async function whenDatabaseAnswers<T>(fn: () => Promise<T>, logger: Logger): Pro
   }
 }
 
-export async function startServer(config: ServeConfig, logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
+/** JSON logs to stdout, written asynchronously so a busy log does not wait on its own logging. */
+function defaultLogger(level: string): Logger {
+  return pino({ level }, pino.destination({ sync: false }));
+}
+
+export async function startServer(config: ServeConfig, logger: Logger = defaultLogger(config.logLevel)): Promise<RunningServer> {
   const signer = chooseSigner(config, logger);
   const store = KnexStore.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   if (store.kind === 'pglite') {

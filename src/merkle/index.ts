@@ -7,7 +7,7 @@ export { TILE_HEIGHT, TILE_WIDTH, tileWidth, edgeTileKeys } from './tiles';
 export type { Tile, TileKey } from './tiles';
 export { tilePath, entriesTilePath } from './paths';
 export { appendLeaves } from './append';
-export type { TileSource } from './read';
+export type { NodeCache, TileSource } from './read';
 export {
   tilesForRoot,
   tilesForInclusion,

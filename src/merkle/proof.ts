@@ -12,7 +12,7 @@
 import { assertCount } from './bits';
 import { EMPTY_ROOT } from './hash';
 import { consistencyRanges, inclusionRanges, rootRanges, type Range } from './plan';
-import { hashRanges, nodesOfRanges, type TileSource } from './read';
+import { hashRanges, nodesOfRanges, type NodeCache, type TileSource } from './read';
 import { tilesOfNodes, type TileKey } from './tiles';
 
 function checkInclusionArgs(index: number, treeSize: number): void {
@@ -59,20 +59,20 @@ export function tilesForConsistency(size1: number, size2: number): TileKey[] {
 }
 
 /** MTH(D[0:treeSize]) (RFC 6962 §2.1); EMPTY_ROOT for treeSize 0. */
-export function rootFromTiles(treeSize: number, tiles: TileSource): Uint8Array {
+export function rootFromTiles(treeSize: number, tiles: TileSource, nodes?: NodeCache): Uint8Array {
   assertCount(treeSize, 'treeSize');
   if (treeSize === 0) return EMPTY_ROOT.slice();
-  return hashRanges(rootPlan(treeSize), tiles)[0];
+  return hashRanges(rootPlan(treeSize), tiles, nodes)[0];
 }
 
 /** PATH(index, D[0:treeSize]) (RFC 9162 §2.1.3.1), leaf-most hash first. RangeError if index >= treeSize. */
-export function inclusionProof(index: number, treeSize: number, tiles: TileSource): Uint8Array[] {
+export function inclusionProof(index: number, treeSize: number, tiles: TileSource, nodes?: NodeCache): Uint8Array[] {
   checkInclusionArgs(index, treeSize);
-  return hashRanges(inclusionRanges(index, treeSize), tiles);
+  return hashRanges(inclusionRanges(index, treeSize), tiles, nodes);
 }
 
 /** PROOF(size1, D[0:size2]) (RFC 9162 §2.1.4.1); empty when size1 is 0 or equals size2. */
-export function consistencyProof(size1: number, size2: number, tiles: TileSource): Uint8Array[] {
+export function consistencyProof(size1: number, size2: number, tiles: TileSource, nodes?: NodeCache): Uint8Array[] {
   checkConsistencyArgs(size1, size2);
-  return hashRanges(consistencyPlan(size1, size2), tiles);
+  return hashRanges(consistencyPlan(size1, size2), tiles, nodes);
 }

@@ -10,14 +10,28 @@ import { locateNode } from './tiles';
 export type TileSource = (level: number, index: number) => Uint8Array;
 
 /**
+ * A memo of complete-subtree hashes, keyed "height/index". The hash of a complete subtree
+ * never changes once all its leaves exist, so entries stay valid for the life of a tree;
+ * the caller bounds its size. Without it, a node of height h that is not a multiple of 8
+ * costs 2^(h mod 8) − 1 hashes on every read.
+ */
+export interface NodeCache {
+  get(key: string): Uint8Array | undefined;
+  set(key: string, hash: Uint8Array): void;
+}
+
+/**
  * Hashes of complete subtrees, reading each tile at most once per call.
  * Only the prefix of a tile up to the needed hashes is used, so a source may return a
  * wider (newer) version of a tile than the tree size being proven.
  */
-export function nodeReader(tiles: TileSource): (node: NodeId) => Uint8Array {
+export function nodeReader(tiles: TileSource, nodes?: NodeCache): (node: NodeId) => Uint8Array {
   const cache = new Map<string, Uint8Array>();
   return (node) => {
     const loc = locateNode(node);
+    const nodeKey = `${node.height}/${node.index}`;
+    const known = loc.count > 1 ? nodes?.get(nodeKey) : undefined;
+    if (known) return known;
     const key = `${loc.level}/${loc.index}`;
     let bytes = cache.get(key);
     if (bytes === undefined) {
@@ -33,13 +47,15 @@ export function nodeReader(tiles: TileSource): (node: NodeId) => Uint8Array {
         `tile ${key} holds ${Math.floor(bytes.length / HASH_SIZE)} hashes, need at least ${needed}`,
       );
     }
-    return hashPerfect(splitHashes(bytes, loc.offset, loc.count));
+    const hash = hashPerfect(splitHashes(bytes, loc.offset, loc.count));
+    if (loc.count > 1) nodes?.set(nodeKey, hash);
+    return hash;
   };
 }
 
 /** MTH(D[start:end]) for each range, from tiles. */
-export function hashRanges(ranges: readonly Range[], tiles: TileSource): Uint8Array[] {
-  const read = nodeReader(tiles);
+export function hashRanges(ranges: readonly Range[], tiles: TileSource, nodes?: NodeCache): Uint8Array[] {
+  const read = nodeReader(tiles, nodes);
   // Copy: a hash may be a view into a caller's tile buffer (height-multiple-of-8 nodes).
   return ranges.map(([start, end]) => foldRight(rangeNodes(start, end).map(read)).slice());
 }
