@@ -2,6 +2,7 @@
  * One typed configuration for `glasslog serve`, built from flags and environment variables
  * (flags win) and checked before anything starts.
  */
+import os from 'node:os';
 import path from 'node:path';
 
 export interface ServeConfig {
@@ -18,6 +19,8 @@ export interface ServeConfig {
   dev: boolean;
   maxBodyBytes: number;
   maxBatch: number;
+  /** Worker threads that validate entries (0: validate on the main thread). */
+  validationWorkers: number;
   logLevel: string;
 }
 
@@ -62,6 +65,13 @@ export function serveConfig(flags: Flags): ServeConfig {
     dev: flags.dev === true,
     maxBodyBytes: int(str(flags, 'max-body-bytes', 'GLASSLOG_MAX_BODY_BYTES'), '--max-body-bytes', 4 << 20, 1024, 1 << 30),
     maxBatch: int(str(flags, 'max-batch', 'GLASSLOG_MAX_BATCH'), '--max-batch', 1024, 1, 65536),
+    validationWorkers: int(
+      str(flags, 'validation-workers', 'GLASSLOG_VALIDATION_WORKERS'),
+      '--validation-workers',
+      Math.min(4, Math.max(1, os.availableParallelism() - 1)),
+      0,
+      64,
+    ),
     logLevel: str(flags, 'log-level', 'GLASSLOG_LOG_LEVEL') ?? 'info',
   };
 }

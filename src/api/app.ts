@@ -7,6 +7,7 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Log } from '../log/log';
 import type { Store } from '../store/store';
+import type { Validator } from '../types/validator-pool';
 import { errorHandler, sendError } from './errors';
 import { entryRoutes } from './routes/entries';
 import { healthRoutes } from './routes/health';
@@ -25,6 +26,8 @@ export interface AppOptions {
   logger: Logger;
   /** Largest request body accepted, in bytes (413 beyond). */
   maxBodyBytes: number;
+  /** Turns a proposed entry into a canonical one (schema, signature, canonical body). */
+  validator: Pick<Validator, 'canonicalize'>;
 }
 
 export function createApp(opts: AppOptions): Express {
@@ -56,7 +59,7 @@ export function createApp(opts: AppOptions): Express {
 
   app.use(healthRoutes(opts.store));
   app.use(logRoutes(opts.log));
-  app.use(entryRoutes(opts.log));
+  app.use(entryRoutes(opts.log, opts.validator));
   app.use(searchRoutes(opts.log));
 
   app.use((req, res) => sendError(res, 404, `path ${req.path} was not found`));

@@ -28,6 +28,7 @@ const OPTIONS = {
   origin: { type: 'string' },
   'max-body-bytes': { type: 'string' },
   'max-batch': { type: 'string' },
+  'validation-workers': { type: 'string' },
   'log-level': { type: 'string' },
   out: { type: 'string' },
   type: { type: 'string' },

@@ -10,6 +10,7 @@ import pino, { type Logger } from 'pino';
 import { createApp } from '../api/app';
 import { generateSigningKey, loadSigner, type Signer } from '../crypto';
 import { Log } from '../log/log';
+import { createValidator } from '../types/validator-pool';
 import { KnexStore } from '../store/knex-store';
 import { isOutage } from '../store/unavailable';
 import { ConfigError, serveConfig, type Flags, type ServeConfig } from '../config';
@@ -25,6 +26,8 @@ export const SERVE_HELP = `glasslog serve — run the transparency log
   --origin NAME          host name clients use; names checkpoints (GLASSLOG_ORIGIN, default localhost)
   --max-body-bytes N     request body limit (GLASSLOG_MAX_BODY_BYTES, default 4194304)
   --max-batch N          most entries per sequencer transaction (GLASSLOG_MAX_BATCH, default 1024)
+  --validation-workers N threads that check entries' signatures (GLASSLOG_VALIDATION_WORKERS;
+                         default: CPUs - 1, at least 1, at most 4; 0 checks on the main thread)
   --log-level LEVEL      pino level (GLASSLOG_LOG_LEVEL, default info)
 
 Example: glasslog serve --database-url postgres://postgres@127.0.0.1:5432/glasslog --signing-key log.pem --origin rekor.example.com`;
@@ -87,7 +90,8 @@ export async function startServer(config: ServeConfig, logger: Logger = defaultL
     () => Log.open({ store, signer, hostname: config.origin, maxBatch: config.maxBatch }),
     logger,
   );
-  const app = createApp({ log, store, logger, maxBodyBytes: config.maxBodyBytes });
+  const validator = createValidator(config.validationWorkers);
+  const app = createApp({ log, store, logger, maxBodyBytes: config.maxBodyBytes, validator });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
@@ -99,7 +103,7 @@ export async function startServer(config: ServeConfig, logger: Logger = defaultL
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   logger.info(
-    { url, treeId: log.treeId, logId: signer.logId.toString('hex'), database: store.kind },
+    { url, treeId: log.treeId, logId: signer.logId.toString('hex'), database: store.kind, validationThreads: validator.threads },
     'glasslog is serving',
   );
   return {
@@ -108,6 +112,7 @@ export async function startServer(config: ServeConfig, logger: Logger = defaultL
     server,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await validator.close();
       await store.close();
     },
   };

@@ -31,6 +31,7 @@ export async function startTestServer(
       dev: false,
       maxBodyBytes: 4 << 20,
       maxBatch: 1024,
+      validationWorkers: 1,
       logLevel: 'silent',
       ...opts.config,
     },

@@ -7,7 +7,7 @@ import { Router } from 'express';
 import { hashLeaf } from '../../merkle';
 import type { Log } from '../../log/log';
 import { parseEntryUuid, type ParsedUuid } from '../../log/uuid';
-import { canonicalizeProposedEntry } from '../../types/registry';
+import type { Validator } from '../../types/validator-pool';
 import { BadRequestError, NotFoundError, UnprocessableError } from '../../errors';
 import { integerParam } from '../params';
 import { logEntryJson } from '../wire';
@@ -25,11 +25,11 @@ function optionalArray(body: Record<string, unknown>, name: string): unknown[] {
   return v;
 }
 
-export function entryRoutes(log: Log): Router {
+export function entryRoutes(log: Log, validator: Pick<Validator, 'canonicalize'>): Router {
   const r = Router();
 
   r.post('/api/v1/log/entries', async (req, res) => {
-    const canonical = await canonicalizeProposedEntry(req.body);
+    const canonical = await validator.canonicalize(req.body);
     const logged = await log.submit(canonical);
     res
       .status(201)
@@ -67,7 +67,7 @@ export function entryRoutes(log: Log): Router {
       wanted.push(parseEntryUuid(u));
     }
     for (const p of proposed) {
-      const canonical = await canonicalizeProposedEntry(p);
+      const canonical = await validator.canonicalize(p);
       wanted.push({ leafHash: Buffer.from(hashLeaf(canonical.canonicalBody)) });
     }
     for (const i of indexes) {
