@@ -26,8 +26,12 @@ run: build
 test: build
 	node --experimental-vm-modules node_modules/.bin/jest $(JEST_FLAGS)
 
+# Throughput, latency and memory against floors measured in the same run (BENCHMARKS.md).
+# Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres);
+# BENCH_QUICK=1 for a short smoke run.
 bench: build
-	node dist/bench/main.js
+	npx tsc -p tsconfig.bench.json
+	node dist-bench/bench/main.js
 
 clean:
-	rm -rf dist
+	rm -rf dist dist-bench

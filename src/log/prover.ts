@@ -12,6 +12,8 @@ import {
   tilesForConsistency,
   tilesForInclusion,
   tilesForRoot,
+  tileWidth,
+  TILE_WIDTH,
   type NodeCache,
   type Tile,
   type TileKey,
@@ -21,7 +23,7 @@ import type { Store } from '../store/store';
 import { TileCache } from './tile-cache';
 
 /** Most complete-subtree hashes remembered (~100 bytes each with their keys). */
-const MAX_NODES = 100_000;
+const MAX_NODES = 50_000;
 
 /** A bounded NodeCache for one tree; Map order makes eviction first-in, first-out. */
 class BoundedNodeCache implements NodeCache {
@@ -37,6 +39,7 @@ class BoundedNodeCache implements NodeCache {
 
 export class Prover {
   private readonly nodeCaches = new Map<string, BoundedNodeCache>();
+  private readonly inflight = new Map<string, Promise<Tile | undefined>>();
 
   constructor(
     private readonly store: Store,
@@ -55,18 +58,18 @@ export class Prover {
   }
 
   async inclusion(treeId: string, index: number, treeSize: number, fresh: Tile[] = []): Promise<Uint8Array[]> {
-    const source = await this.source(treeId, tilesForInclusion(index, treeSize), fresh);
+    const source = await this.source(treeId, treeSize, tilesForInclusion(index, treeSize), fresh);
     return inclusionProof(index, treeSize, source, this.nodes(treeId));
   }
 
   /** The consistency proof from size1 to size2, and the root at size2 it leads to. */
   async consistency(treeId: string, size1: number, size2: number): Promise<{ hashes: Uint8Array[]; rootHash: Uint8Array }> {
-    const source = await this.source(treeId, [...tilesForConsistency(size1, size2), ...tilesForRoot(size2)], []);
+    const source = await this.source(treeId, size2, [...tilesForConsistency(size1, size2), ...tilesForRoot(size2)], []);
     const nodes = this.nodes(treeId);
     return { hashes: consistencyProof(size1, size2, source, nodes), rootHash: rootFromTiles(size2, source, nodes) };
   }
 
-  private async source(treeId: string, keys: TileKey[], fresh: Tile[]): Promise<TileSource> {
+  private async source(treeId: string, treeSize: number, keys: TileKey[], fresh: Tile[]): Promise<TileSource> {
     const found = new Map<string, Uint8Array>();
     for (const t of fresh) found.set(`${t.level}/${t.index}`, t.hashes);
     const missing: TileKey[] = [];
@@ -77,14 +80,50 @@ export class Prover {
       if (cached) found.set(id, cached);
       else missing.push(k);
     }
-    for (const t of await this.store.readTiles(treeId, missing)) {
-      found.set(`${t.level}/${t.index}`, t.hashes);
-      this.cache.offer(treeId, t);
-    }
+    for (const t of await this.read(treeId, treeSize, missing)) found.set(`${t.level}/${t.index}`, t.hashes);
     return (level, index) => {
       const hashes = found.get(`${level}/${index}`);
       if (!hashes) throw new Error(`tile ${level}/${index} of tree ${treeId} is missing from storage`);
       return hashes;
     };
+  }
+
+  /**
+   * Reads tiles, joining reads of the same full tile already under way: the proofs of a
+   * batch's entries all want the same few tiles at once, and without this each would send
+   * its own query and queue for a pooled connection. A tile that is partial at this tree
+   * size is always read afresh: a read begun for a smaller tree may predate hashes this
+   * proof needs.
+   */
+  private async read(treeId: string, treeSize: number, keys: TileKey[]): Promise<Tile[]> {
+    const shared: Promise<Tile | undefined>[] = [];
+    const toQuery: TileKey[] = [];
+    const partial: TileKey[] = [];
+    for (const k of keys) {
+      const pending = this.inflight.get(`${treeId}/${k.level}/${k.index}`);
+      if (tileWidth(treeSize, k.level, k.index) < TILE_WIDTH) partial.push(k);
+      else if (pending) shared.push(pending);
+      else toQuery.push(k);
+    }
+    if (toQuery.length > 0) {
+      const query = this.store.readTiles(treeId, toQuery).then((tiles) => {
+        for (const t of tiles) this.cache.offer(treeId, t);
+        return new Map(tiles.map((t) => [`${t.level}/${t.index}`, t]));
+      });
+      for (const k of toQuery) {
+        const id = `${treeId}/${k.level}/${k.index}`;
+        const one = query.then((m) => m.get(`${k.level}/${k.index}`));
+        this.inflight.set(id, one);
+        // Forget the read once settled, whatever its outcome; errors reach the awaiters.
+        const forget = () => void this.inflight.delete(id);
+        one.then(forget, forget);
+        shared.push(one);
+      }
+    }
+    const [partialTiles, sharedTiles] = await Promise.all([
+      partial.length > 0 ? this.store.readTiles(treeId, partial) : [],
+      Promise.all(shared),
+    ]);
+    return [...partialTiles, ...sharedTiles.filter((t): t is Tile => t !== undefined)];
   }
 }

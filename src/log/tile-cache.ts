@@ -10,7 +10,7 @@ const FULL_TILE_BYTES = HASH_SIZE * TILE_WIDTH;
 export class TileCache {
   private readonly tiles = new Map<string, Uint8Array>();
 
-  constructor(private readonly maxTiles = 4096) {}
+  constructor(private readonly maxTiles = 2048) {}
 
   static key(treeId: string, level: number, index: number): string {
     return `${treeId}/${level}/${index}`;
