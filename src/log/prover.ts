@@ -1,6 +1,6 @@
 /**
- * Proofs from stored tiles. Each proof names the few tiles it needs (O(log n)); full
- * tiles come from the cache when they can, the rest in one query. Hashes of complete
+ * Proofs from stored tiles. Each proof names the few tiles it needs (O(log n)); a tile
+ * comes from the cache when a wide enough version of it is there, else from the store. Hashes of complete
  * subtrees computed on the way are remembered (they never change), so neighbouring proofs
  * — a batch's entries, or any two entries under one high node — share the work and a
  * proof's cost does not grow with the tree.
@@ -52,7 +52,7 @@ export class Prover {
     return c;
   }
 
-  /** Tiles just written by the sequencer: full ones are worth caching. */
+  /** Tiles just written by the sequencer: the head's tiles, which most reads will want. */
   remember(treeId: string, tiles: Tile[]): void {
     for (const t of tiles) this.cache.offer(treeId, t);
   }
@@ -76,7 +76,7 @@ export class Prover {
     for (const k of keys) {
       const id = `${k.level}/${k.index}`;
       if (found.has(id)) continue;
-      const cached = this.cache.get(treeId, k.level, k.index);
+      const cached = this.cache.get(treeId, k.level, k.index, tileWidth(treeSize, k.level, k.index));
       if (cached) found.set(id, cached);
       else missing.push(k);
     }
@@ -124,6 +124,7 @@ export class Prover {
       partial.length > 0 ? this.store.readTiles(treeId, partial) : [],
       Promise.all(shared),
     ]);
+    for (const t of partialTiles) this.cache.offer(treeId, t);
     return [...partialTiles, ...sharedTiles.filter((t): t is Tile => t !== undefined)];
   }
 }
