@@ -38,6 +38,12 @@ export interface BenchConfig {
   floorSeconds: number;
   /** Measured seconds per request type at each tree size. */
   treeSeconds: number;
+  /**
+   * Warm-up before each request type at each tree size. Each size starts a fresh server,
+   * whose tile cache is cold; the warm-up lets the figures show the steady-state cost per
+   * proof (logarithmic work) rather than how fast a cold cache fills.
+   */
+  treeWarmupSeconds: number;
   concurrency: number[];
   treeSizes: number[];
   /** Concurrent `glasslog dev-fill` processes while growing the tree. */
@@ -57,6 +63,7 @@ export function loadConfig(): BenchConfig {
     warmupSeconds: num('BENCH_WARMUP', quick ? 1 : 2),
     floorSeconds: num('BENCH_FLOOR_SECONDS', quick ? 2 : 5),
     treeSeconds: num('BENCH_TREE_SECONDS', quick ? 2 : 5),
+    treeWarmupSeconds: num('BENCH_TREE_WARMUP', quick ? 1 : 5),
     concurrency: list('BENCH_CONCURRENCY', [1, 16, 64]),
     treeSizes,
     fillProcesses: num('BENCH_FILL_PROCESSES', 2),

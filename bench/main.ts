@@ -4,7 +4,7 @@
  *
  * Environment: DATABASE_URL (a PostgreSQL server; a fresh database is created and dropped),
  * BENCH_QUICK=1 (smoke run), BENCH_SECONDS, BENCH_WARMUP, BENCH_FLOOR_SECONDS,
- * BENCH_TREE_SECONDS, BENCH_CONCURRENCY, BENCH_TREE_SIZES, BENCH_MAX_TREE,
+ * BENCH_TREE_SECONDS, BENCH_TREE_WARMUP, BENCH_CONCURRENCY, BENCH_TREE_SIZES, BENCH_MAX_TREE,
  * BENCH_FILL_PROCESSES, BENCH_PROFILE=1 (server under --cpu-prof during the load phases).
  */
 import { execFileSync } from 'node:child_process';
@@ -95,7 +95,7 @@ async function main(): Promise<void> {
       signingKey,
       sizes: config.treeSizes,
       fillProcesses: config.fillProcesses,
-      warmupSeconds: 1,
+      warmupSeconds: config.treeWarmupSeconds,
       seconds: config.treeSeconds,
       supply,
       submitCeiling: httpAt(16),

@@ -110,10 +110,6 @@ export class Log {
     return hostnameOf(this.active.origin);
   }
 
-  get logId(): Buffer {
-    return this.signer.logId;
-  }
-
   async submit(entry: CanonicalEntry): Promise<LoggedEntry> {
     const s = await this.sequencer.submit(entry);
     this.prover.remember(s.entry.treeId, s.edgeTiles);
