@@ -1,9 +1,9 @@
 /**
  * Proofs from stored tiles. Each proof names the few tiles it needs (O(log n)); a tile
- * comes from the cache when a wide enough version of it is there, else from the store. Hashes of complete
- * subtrees computed on the way are remembered (they never change), so neighbouring proofs
- * — a batch's entries, or any two entries under one high node — share the work and a
- * proof's cost does not grow with the tree.
+ * comes from the cache when a wide enough version of it is there, else from the store.
+ * Hashes of complete subtrees computed on the way are remembered (they never change), so
+ * neighbouring proofs — a batch's entries, or any two entries under one high node — share
+ * the work.
  */
 import {
   consistencyProof,
@@ -22,7 +22,7 @@ import {
 import type { Store } from '../store/store';
 import { TileCache } from './tile-cache';
 
-/** Most complete-subtree hashes remembered (~100 bytes each with their keys). */
+/** Most complete-subtree hashes remembered (a few hundred bytes each with key and Map entry). */
 const MAX_NODES = 50_000;
 
 /** A bounded NodeCache for one tree; Map order makes eviction first-in, first-out. */
@@ -92,8 +92,8 @@ export class Prover {
    * Reads tiles, joining reads of the same full tile already under way: the proofs of a
    * batch's entries all want the same few tiles at once, and without this each would send
    * its own query and queue for a pooled connection. A tile that is partial at this tree
-   * size is always read afresh: a read begun for a smaller tree may predate hashes this
-   * proof needs.
+   * size is never joined to a read under way: that read, begun for a smaller tree, may
+   * predate hashes this proof needs.
    */
   private async read(treeId: string, treeSize: number, keys: TileKey[]): Promise<Tile[]> {
     const shared: Promise<Tile | undefined>[] = [];
