@@ -6,6 +6,7 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { InvalidEntryError } from '../../errors';
+import { ecKeyObject, ecSpki, isOnCurve, type FastCurve } from './ec-point';
 import {
   DerError,
   TAG_BIT_STRING,
@@ -73,6 +74,7 @@ function parseChecked(spki: Buffer): SubjectPublicKey {
   if (bitString.content.length < 1 || bitString.content[0] !== 0) throw new DerError('bad BIT STRING');
   const keyBytes = bitString.content.subarray(1);
   const algorithm = classify(decodeOid(oidElement.content), parameterElement?.raw, keyBytes);
+  if (algorithm.type === 'ecdsa' && algorithm.curve !== 'P-224') return parseEcPoint(algorithm, keyBytes);
   let keyObject: KeyObject;
   try {
     keyObject = createPublicKey({ key: spki, format: 'der', type: 'spki' });
@@ -84,6 +86,27 @@ function parseChecked(spki: Buffer): SubjectPublicKey {
     keyObject,
     keyBytes,
     spki: keyObject.export({ type: 'spki', format: 'der' }),
+  };
+}
+
+/**
+ * A P-256/384/521 key, checked and re-encoded without OpenSSL (see ec-point.ts); its
+ * KeyObject is made only if something asks (a certificate chain check), since the ECDSA
+ * check works on the point itself.
+ */
+function parseEcPoint(algorithm: PublicKeyAlgorithm & { type: 'ecdsa' }, keyBytes: Buffer): SubjectPublicKey {
+  const curve = algorithm.curve as FastCurve;
+  // Go's elliptic.Unmarshal refuses a point off the curve with the same words as a bad encoding.
+  if (!isOnCurve(curve, keyBytes)) fail('x509: failed to unmarshal elliptic curve point');
+  const spki = ecSpki(curve, keyBytes);
+  let keyObject: KeyObject | undefined;
+  return {
+    algorithm,
+    keyBytes,
+    spki,
+    get keyObject() {
+      return (keyObject ??= ecKeyObject(spki));
+    },
   };
 }
 
