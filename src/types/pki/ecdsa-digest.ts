@@ -18,45 +18,12 @@
  * and against node:crypto's own verify on valid, mutated and random signatures.
  */
 import { createECDH, type ECDH } from 'node:crypto';
-import { p256, p384, p521 } from '@noble/curves/nist';
+import { CURVES, decodePoint, toBigInt, type CurveParams, type NistCurve, type Point } from './ec-point';
 
-interface Curve {
-  /** OpenSSL's name, for createECDH. */
-  openssl: string;
-  /** Field prime and group order. */
-  p: bigint;
-  n: bigint;
-  /** Bytes of a field element and of a scalar. */
-  fieldBytes: number;
-  scalarBytes: number;
-  nBits: number;
-  ecdh?: ECDH;
-}
+export type DigestCurve = NistCurve;
 
-function curve(openssl: string, params: { p: bigint; n: bigint }): Curve {
-  const nBits = params.n.toString(2).length;
-  return {
-    openssl,
-    p: params.p,
-    n: params.n,
-    fieldBytes: Math.ceil(params.p.toString(2).length / 8),
-    scalarBytes: Math.ceil(nBits / 8),
-    nBits,
-  };
-}
-
-const CURVES = {
-  'P-256': curve('prime256v1', p256.Point.CURVE()),
-  'P-384': curve('secp384r1', p384.Point.CURVE()),
-  'P-521': curve('secp521r1', p521.Point.CURVE()),
-};
-
-export type DigestCurve = keyof typeof CURVES;
-
-interface Point {
-  x: bigint;
-  y: bigint;
-}
+/** One ECDH object per curve, reused: every use below is synchronous. */
+const ecdhByCurve = new Map<NistCurve, ECDH>();
 
 function mod(a: bigint, m: bigint): bigint {
   const r = a % m;
@@ -80,16 +47,12 @@ function toBytes(v: bigint, length: number): Buffer {
   return Buffer.from(v.toString(16).padStart(length * 2, '0'), 'hex');
 }
 
-function toBigInt(bytes: Uint8Array): bigint {
-  return bytes.length === 0 ? 0n : BigInt('0x' + Buffer.from(bytes).toString('hex'));
-}
-
-function encodePoint(c: Curve, pt: Point): Buffer {
+function encodePoint(c: CurveParams, pt: Point): Buffer {
   return Buffer.concat([Buffer.from([4]), toBytes(pt.x, c.fieldBytes), toBytes(pt.y, c.fieldBytes)]);
 }
 
 /** P + Q in affine coordinates on y² = x³ − 3x + b; undefined for the point at infinity. */
-function add(c: Curve, P: Point, Q: Point): Point | undefined {
+function add(c: CurveParams, P: Point, Q: Point): Point | undefined {
   const { p } = c;
   let lambda: bigint;
   if (P.x === Q.x) {
@@ -104,7 +67,7 @@ function add(c: Curve, P: Point, Q: Point): Point | undefined {
 }
 
 /** The digest as an integer, keeping its leftmost nBits bits (FIPS 186-5 §6.4.1; Go's hashToInt). */
-function digestToInt(c: Curve, digest: Uint8Array): bigint {
+function digestToInt(c: CurveParams, digest: Uint8Array): bigint {
   const e = toBigInt(digest);
   const excess = digest.length * 8 - c.nBits;
   return excess > 0 ? e >> BigInt(excess) : e;
@@ -118,21 +81,18 @@ function digestToInt(c: Curve, digest: Uint8Array): bigint {
 export function verifyEcdsaDigest(curveName: DigestCurve, publicPoint: Uint8Array, digest: Uint8Array, r: bigint, s: bigint): boolean {
   const c = CURVES[curveName];
   if (r <= 0n || r >= c.n || s <= 0n || s >= c.n) return false;
-  if (publicPoint.length !== 1 + 2 * c.fieldBytes || publicPoint[0] !== 4) return false;
-  const Q = {
-    x: toBigInt(publicPoint.subarray(1, 1 + c.fieldBytes)),
-    y: toBigInt(publicPoint.subarray(1 + c.fieldBytes)),
-  };
+  const Q = decodePoint(curveName, publicPoint);
+  if (!Q) return false;
   const w = invert(s, c.n);
   const u1 = mod(digestToInt(c, digest) * w, c.n);
   const u2 = mod(r * w, c.n); // never 0: r and w are non-zero mod the prime n
 
-  const ecdh = (c.ecdh ??= createECDH(c.openssl));
+  let ecdh = ecdhByCurve.get(curveName);
+  if (!ecdh) ecdhByCurve.set(curveName, (ecdh = createECDH(c.openssl)));
   let base: Point | undefined = Q;
   if (u1 !== 0n) {
     ecdh.setPrivateKey(toBytes(mod(u1 * invert(u2, c.n), c.n), c.scalarBytes));
-    const T = ecdh.getPublicKey();
-    base = add(c, { x: toBigInt(T.subarray(1, 1 + c.fieldBytes)), y: toBigInt(T.subarray(1 + c.fieldBytes)) }, Q);
+    base = add(c, decodePoint(curveName, ecdh.getPublicKey())!, Q);
     if (!base) return false; // R = u2·O: the point at infinity
   }
   ecdh.setPrivateKey(toBytes(u2, c.scalarBytes));

@@ -6,7 +6,7 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { InvalidEntryError } from '../../errors';
-import { ecKeyObject, ecSpki, isOnCurve, type FastCurve } from './ec-point';
+import { ecKeyObject, ecSpki, isOnCurve, type NistCurve } from './ec-point';
 import {
   DerError,
   TAG_BIT_STRING,
@@ -95,7 +95,7 @@ function parseChecked(spki: Buffer): SubjectPublicKey {
  * check works on the point itself.
  */
 function parseEcPoint(algorithm: PublicKeyAlgorithm & { type: 'ecdsa' }, keyBytes: Buffer): SubjectPublicKey {
-  const curve = algorithm.curve as FastCurve;
+  const curve = algorithm.curve as NistCurve;
   // Go's elliptic.Unmarshal refuses a point off the curve with the same words as a bad encoding.
   if (!isOnCurve(curve, keyBytes)) fail('x509: failed to unmarshal elliptic curve point');
   const spki = ecSpki(curve, keyBytes);

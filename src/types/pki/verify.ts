@@ -25,6 +25,7 @@ import { InvalidEntryError, SignatureVerificationError } from '../../errors';
 import { DerError, TAG_INTEGER, TAG_SEQUENCE, isMinimalInteger, readChildren, readElement } from './der';
 import type { EcdsaCurve, SubjectPublicKey } from './public-key';
 import { verifyEcdsaDigest } from './ecdsa-digest';
+import { toBigInt } from './ec-point';
 
 export type DigestAlgorithm = 'sha256' | 'sha384' | 'sha512';
 
@@ -116,10 +117,6 @@ function parseEcdsaAsn1(signature: Buffer): { r: bigint; s: bigint } | 'not-asn1
   if (next !== signature.length || children.length !== 2) return 'invalid';
   if (r.content[0]! & 0x80 || s.content[0]! & 0x80) return 'invalid';
   return { r: toBigInt(r.content), s: toBigInt(s.content) };
-}
-
-function toBigInt(bytes: Uint8Array): bigint {
-  return bytes.length === 0 ? 0n : BigInt('0x' + Buffer.from(bytes).toString('hex'));
 }
 
 /** DER of DigestInfo { AlgorithmIdentifier { oid, NULL }, OCTET STRING } before the digest. */
