@@ -75,6 +75,7 @@ export class Log {
       hostname: hostnameOf(active.origin),
       maxBatch: opts.maxBatch,
       observer: opts.observer,
+      onCommit: (tiles) => this.prover.remember(active.treeId, tiles),
     });
   }
 
@@ -112,7 +113,6 @@ export class Log {
 
   async submit(entry: CanonicalEntry): Promise<LoggedEntry> {
     const s = await this.sequencer.submit(entry);
-    this.prover.remember(s.entry.treeId, s.edgeTiles);
     const hashes = await this.prover.inclusion(s.entry.treeId, s.entry.logIndex, s.checkpoint.treeSize, s.edgeTiles);
     return {
       uuid: entryUuid(s.entry.treeId, s.entry.leafHash),

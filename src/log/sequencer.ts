@@ -48,6 +48,8 @@ export interface SequencerOptions {
   /** Most entries in one transaction. */
   maxBatch?: number;
   observer?: BatchObserver;
+  /** Called once per committed batch with the right-edge tiles it wrote (for the proof cache). */
+  onCommit?: (edgeTiles: Tile[]) => void;
   now?: () => number;
 }
 
@@ -94,6 +96,7 @@ export class Sequencer {
     const started = process.hrtime.bigint();
     const outcome = await this.opts.store.sequence(this.opts.treeId, (tx) => this.writeBatch(tx, batch));
     // COMMIT has returned: from here on, answering is safe.
+    if (outcome.edgeTiles.length > 0) this.opts.onCommit?.(outcome.edgeTiles);
     for (const p of batch) {
       const key = p.leafHash.toString('hex');
       const fresh = outcome.fresh.get(key);
