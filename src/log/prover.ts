@@ -8,22 +8,28 @@
 import {
   consistencyProof,
   inclusionProof,
+  INTERIOR_HASHES,
+  interiorNodeCache,
   rootFromTiles,
   tilesForConsistency,
   tilesForInclusion,
   tilesForRoot,
   tileWidth,
+  HASH_SIZE,
   TILE_WIDTH,
   type NodeCache,
-  type Tile,
   type TileKey,
   type TileSource,
 } from '../merkle';
-import type { Store } from '../store/store';
+import type { Store, StoredTile } from '../store/store';
 import { TileCache } from './tile-cache';
 
-/** Most complete-subtree hashes remembered (a few hundred bytes each with key and Map entry). */
-const MAX_NODES = 50_000;
+/**
+ * Most complete-subtree hashes remembered (a few hundred bytes each with key and Map
+ * entry). Nodes inside full tiles come from stored interiors; this memo serves the
+ * partial right-edge tiles, which every fresh entry's proof crosses.
+ */
+const MAX_NODES = 10_000;
 
 /** A bounded NodeCache for one tree; Map order makes eviction first-in, first-out. */
 class BoundedNodeCache implements NodeCache {
@@ -39,7 +45,7 @@ class BoundedNodeCache implements NodeCache {
 
 export class Prover {
   private readonly nodeCaches = new Map<string, BoundedNodeCache>();
-  private readonly inflight = new Map<string, Promise<Tile | undefined>>();
+  private readonly inflight = new Map<string, Promise<StoredTile | undefined>>();
 
   constructor(
     private readonly store: Store,
@@ -53,25 +59,30 @@ export class Prover {
   }
 
   /** Tiles just written by the sequencer: the head's tiles, which most reads will want. */
-  remember(treeId: string, tiles: Tile[]): void {
+  remember(treeId: string, tiles: StoredTile[]): void {
     for (const t of tiles) this.cache.offer(treeId, t);
   }
 
-  async inclusion(treeId: string, index: number, treeSize: number, fresh: Tile[] = []): Promise<Uint8Array[]> {
-    const source = await this.source(treeId, treeSize, tilesForInclusion(index, treeSize), fresh);
-    return inclusionProof(index, treeSize, source, this.nodes(treeId));
+  async inclusion(treeId: string, index: number, treeSize: number, fresh: StoredTile[] = []): Promise<Uint8Array[]> {
+    const { source, nodes } = await this.source(treeId, treeSize, tilesForInclusion(index, treeSize), fresh);
+    return inclusionProof(index, treeSize, source, nodes);
   }
 
   /** The consistency proof from size1 to size2, and the root at size2 it leads to. */
   async consistency(treeId: string, size1: number, size2: number): Promise<{ hashes: Uint8Array[]; rootHash: Uint8Array }> {
-    const source = await this.source(treeId, size2, [...tilesForConsistency(size1, size2), ...tilesForRoot(size2)], []);
-    const nodes = this.nodes(treeId);
+    const { source, nodes } = await this.source(treeId, size2, [...tilesForConsistency(size1, size2), ...tilesForRoot(size2)], []);
     return { hashes: consistencyProof(size1, size2, source, nodes), rootHash: rootFromTiles(size2, source, nodes) };
   }
 
-  private async source(treeId: string, treeSize: number, keys: TileKey[], fresh: Tile[]): Promise<TileSource> {
-    const found = new Map<string, Uint8Array>();
-    for (const t of fresh) found.set(`${t.level}/${t.index}`, t.hashes);
+  /** The tiles a proof needs, and the node memo to use with them (stored interiors first). */
+  private async source(
+    treeId: string,
+    treeSize: number,
+    keys: TileKey[],
+    fresh: StoredTile[],
+  ): Promise<{ source: TileSource; nodes: NodeCache }> {
+    const found = new Map<string, StoredTile>();
+    for (const t of fresh) found.set(`${t.level}/${t.index}`, t);
     const missing: TileKey[] = [];
     for (const k of keys) {
       const id = `${k.level}/${k.index}`;
@@ -80,12 +91,14 @@ export class Prover {
       if (cached) found.set(id, cached);
       else missing.push(k);
     }
-    for (const t of await this.read(treeId, treeSize, missing)) found.set(`${t.level}/${t.index}`, t.hashes);
-    return (level, index) => {
-      const hashes = found.get(`${level}/${index}`);
-      if (!hashes) throw new Error(`tile ${level}/${index} of tree ${treeId} is missing from storage`);
-      return hashes;
+    for (const t of await this.read(treeId, treeSize, missing)) found.set(`${t.level}/${t.index}`, t);
+    const source: TileSource = (level, index) => {
+      const tile = found.get(`${level}/${index}`);
+      if (!tile) throw new Error(`tile ${level}/${index} of tree ${treeId} is missing from storage`);
+      return tile.hashes;
     };
+    const interior = (level: number, index: number) => found.get(`${level}/${index}`)?.interior;
+    return { source, nodes: interiorNodeCache(interior, this.nodes(treeId)) };
   }
 
   /**
@@ -95,8 +108,8 @@ export class Prover {
    * size is never joined to a read under way: that read, begun for a smaller tree, may
    * predate hashes this proof needs.
    */
-  private async read(treeId: string, treeSize: number, keys: TileKey[]): Promise<Tile[]> {
-    const shared: Promise<Tile | undefined>[] = [];
+  private async read(treeId: string, treeSize: number, keys: TileKey[]): Promise<StoredTile[]> {
+    const shared: Promise<StoredTile | undefined>[] = [];
     const toQuery: TileKey[] = [];
     const partial: TileKey[] = [];
     for (const k of keys) {
@@ -107,7 +120,7 @@ export class Prover {
     }
     if (toQuery.length > 0) {
       const query = this.store.readTiles(treeId, toQuery).then((tiles) => {
-        for (const t of tiles) this.cache.offer(treeId, t);
+        for (const t of tiles) this.cache.offer(treeId, checked(treeId, t));
         return new Map(tiles.map((t) => [`${t.level}/${t.index}`, t]));
       });
       for (const k of toQuery) {
@@ -124,7 +137,15 @@ export class Prover {
       partial.length > 0 ? this.store.readTiles(treeId, partial) : [],
       Promise.all(shared),
     ]);
-    for (const t of partialTiles) this.cache.offer(treeId, t);
-    return [...partialTiles, ...sharedTiles.filter((t): t is Tile => t !== undefined)];
+    for (const t of partialTiles) this.cache.offer(treeId, checked(treeId, t));
+    return [...partialTiles, ...sharedTiles.filter((t): t is StoredTile => t !== undefined)];
   }
+}
+
+/** A stored interior of the wrong size, or on a tile that is not full, is a corrupt row: refuse it loudly. */
+function checked(treeId: string, t: StoredTile): StoredTile {
+  if (t.interior && (t.interior.length !== INTERIOR_HASHES * HASH_SIZE || t.hashes.length !== TILE_WIDTH * HASH_SIZE)) {
+    throw new Error(`tile ${t.level}/${t.index} of tree ${treeId} has a malformed interior (${t.interior.length} bytes)`);
+  }
+  return t;
 }

@@ -10,12 +10,12 @@
  * exactly one commit. The row lock is the only coordination between processes: a second
  * glasslog on the same database simply waits its turn and appends after us.
  */
-import { appendLeaves, edgeTileKeys, hashLeaf, type Tile } from '../merkle';
+import { appendLeaves, edgeTileKeys, hashLeaf, tileInterior, TILE_WIDTH, HASH_SIZE } from '../merkle';
 import { signEntryTimestamp, type Signer } from '../crypto';
 import { signRekorCheckpoint } from '../note';
 import { DuplicateEntryError } from '../errors';
 import type { CanonicalEntry } from '../types/registry';
-import type { CheckpointRecord, EntryRecord, IndexKeyRecord, SequencingTx, Store, TreeRecord } from '../store/store';
+import type { CheckpointRecord, EntryRecord, IndexKeyRecord, SequencingTx, Store, StoredTile, TreeRecord } from '../store/store';
 import { entryUuid } from './uuid';
 
 /** What a waiter learns once its batch has committed. */
@@ -25,7 +25,7 @@ export interface Sequenced {
   globalIndex: number;
   checkpoint: CheckpointRecord;
   /** The right-edge tiles as written by the batch: with the cache, enough to prove inclusion. */
-  edgeTiles: Tile[];
+  edgeTiles: StoredTile[];
 }
 
 export interface BatchObserver {
@@ -49,7 +49,7 @@ export interface SequencerOptions {
   maxBatch?: number;
   observer?: BatchObserver;
   /** Called once per committed batch with the right-edge tiles it wrote (for the proof cache). */
-  onCommit?: (edgeTiles: Tile[]) => void;
+  onCommit?: (edgeTiles: StoredTile[]) => void;
   now?: () => number;
 }
 
@@ -139,11 +139,15 @@ export class Sequencer {
 
     const edge = await tx.readTiles(edgeTileKeys(tree.treeSize));
     const appended = appendLeaves(tree.treeSize, edge, entries.map((e) => e.leafHash));
+    // A tile that filled up in this batch is final: store its inner nodes with it for proofs.
+    const tiles: StoredTile[] = appended.tiles.map((t) =>
+      t.hashes.length === TILE_WIDTH * HASH_SIZE ? { ...t, interior: tileInterior(t.hashes) } : t,
+    );
     const rootHash = Buffer.from(appended.rootHash);
     const note = signRekorCheckpoint({ hostname, treeId, treeSize: appended.treeSize, rootHash, signer });
     const checkpoint = { treeId, treeSize: appended.treeSize, rootHash, note };
-    await tx.append({ entries, indexKeys, tiles: appended.tiles, checkpoint });
-    return { fresh, existing, checkpoint, edgeTiles: appended.tiles, shardOffset: tree.shardOffset };
+    await tx.append({ entries, indexKeys, tiles, checkpoint });
+    return { fresh, existing, checkpoint, edgeTiles: tiles, shardOffset: tree.shardOffset };
   }
 
   /**
@@ -182,6 +186,6 @@ interface BatchOutcome {
   fresh: Map<string, { owner: Pending; record: EntryRecord }>;
   existing: Map<string, number>;
   checkpoint: CheckpointRecord;
-  edgeTiles: Tile[];
+  edgeTiles: StoredTile[];
   shardOffset: number;
 }

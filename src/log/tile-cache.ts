@@ -2,45 +2,61 @@
  * A bounded cache of tiles. A tile only ever grows at its end: the first W hashes of a
  * tile never change once written (full tiles never change at all), so a cached tile
  * serves any tree size that needs at most as many hashes as it holds, and the widest
- * version seen is kept. The bound keeps memory flat however large the tree grows
- * (at most 8 KiB a tile; 4,096 tiles hold every level-0 tile of a 10^6-leaf tree).
+ * version seen is kept. The bound is in bytes (a full tile with its interior is 16 KiB),
+ * so memory stays flat however large the tree grows; least recently used goes first.
  */
-import { HASH_SIZE, type Tile } from '../merkle';
+import { HASH_SIZE } from '../merkle';
+import type { StoredTile } from '../store/store';
+
+/** Default bound: 1,024 full tiles with interiors — every level ≥ 1 tile of a 2^26-leaf tree fits in a few. */
+export const DEFAULT_TILE_CACHE_BYTES = 16 * 1024 * 1024;
+
+const sizeOf = (t: StoredTile): number => t.hashes.length + (t.interior?.length ?? 0);
 
 export class TileCache {
-  private readonly tiles = new Map<string, Uint8Array>();
+  private readonly tiles = new Map<string, StoredTile>();
+  private bytes = 0;
 
-  constructor(private readonly maxTiles = 4096) {}
+  constructor(private readonly maxBytes = DEFAULT_TILE_CACHE_BYTES) {}
 
   static key(treeId: string, level: number, index: number): string {
     return `${treeId}/${level}/${index}`;
   }
 
-  /** The tile's hashes if the cached version holds at least `width` of them. */
-  get(treeId: string, level: number, index: number, width: number): Uint8Array | undefined {
+  /** The tile if the cached version holds at least `width` hashes. */
+  get(treeId: string, level: number, index: number, width: number): StoredTile | undefined {
     const k = TileCache.key(treeId, level, index);
-    const hashes = this.tiles.get(k);
-    if (!hashes || hashes.length < width * HASH_SIZE) return undefined;
+    const tile = this.tiles.get(k);
+    if (!tile || tile.hashes.length < width * HASH_SIZE) return undefined;
     // Map keeps insertion order: re-inserting makes this the most recently used.
     this.tiles.delete(k);
-    this.tiles.set(k, hashes);
-    return hashes;
+    this.tiles.set(k, tile);
+    return tile;
   }
 
-  /** Keeps the tile unless a wider version of it is already cached. */
-  offer(treeId: string, tile: Tile): void {
+  /** Keeps the tile unless a version at least as wide (and as complete) is already cached. */
+  offer(treeId: string, tile: StoredTile): void {
     const k = TileCache.key(treeId, tile.level, tile.index);
     const known = this.tiles.get(k);
-    if (known && known.length >= tile.hashes.length) return;
-    this.tiles.delete(k);
-    this.tiles.set(k, tile.hashes);
-    while (this.tiles.size > this.maxTiles) {
-      const oldest = this.tiles.keys().next().value as string;
+    if (known && known.hashes.length >= tile.hashes.length && (known.interior || !tile.interior)) return;
+    if (known) {
+      this.tiles.delete(k);
+      this.bytes -= sizeOf(known);
+    }
+    this.tiles.set(k, tile);
+    this.bytes += sizeOf(tile);
+    while (this.bytes > this.maxBytes && this.tiles.size > 1) {
+      const [oldest, evicted] = this.tiles.entries().next().value as [string, StoredTile];
       this.tiles.delete(oldest);
+      this.bytes -= sizeOf(evicted);
     }
   }
 
   get size(): number {
     return this.tiles.size;
+  }
+
+  get sizeInBytes(): number {
+    return this.bytes;
   }
 }

@@ -18,3 +18,4 @@ export {
 } from './proof';
 export { ProofError, verifyInclusion, verifyConsistency } from './verify';
 export { rootFromLeafHashes } from './mth';
+export { INTERIOR_HASHES, tileInterior, interiorNodeCache } from './interior';

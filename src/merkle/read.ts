@@ -4,6 +4,7 @@
 import { HASH_SIZE } from './hash';
 import { foldRight, hashPerfect, splitHashes } from './mth';
 import { rangeNodes, type NodeId, type Range } from './plan';
+import { nodeKey } from './interior';
 import { locateNode } from './tiles';
 
 /** A TileSource returns the stored hashes of tile (level,index) (possibly longer than needed). Throw if missing. */
@@ -29,8 +30,8 @@ export function nodeReader(tiles: TileSource, nodes?: NodeCache): (node: NodeId)
   const cache = new Map<string, Uint8Array>();
   return (node) => {
     const loc = locateNode(node);
-    const nodeKey = `${node.height}/${node.index}`;
-    const known = loc.count > 1 ? nodes?.get(nodeKey) : undefined;
+    const memoKey = nodeKey(node.height, node.index);
+    const known = loc.count > 1 ? nodes?.get(memoKey) : undefined;
     if (known) return known;
     const key = `${loc.level}/${loc.index}`;
     let bytes = cache.get(key);
@@ -48,7 +49,7 @@ export function nodeReader(tiles: TileSource, nodes?: NodeCache): (node: NodeId)
       );
     }
     const hash = hashPerfect(splitHashes(bytes, loc.offset, loc.count));
-    if (loc.count > 1) nodes?.set(nodeKey, hash);
+    if (loc.count > 1) nodes?.set(memoKey, hash);
     return hash;
   };
 }

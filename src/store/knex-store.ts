@@ -4,9 +4,10 @@
  * arrive as Buffer (pg) or Uint8Array (PGlite) and are normalised to Buffer.
  */
 import type { Knex } from 'knex';
-import type { Tile, TileKey } from '../merkle';
+import type { TileKey } from '../merkle';
 import { MIGRATIONS_DIR, openDatabase, type Database, type DatabaseOptions } from './database';
 import type {
+  StoredTile,
   CheckpointRecord,
   EntryRecord,
   IndexKeyRecord,
@@ -64,8 +65,10 @@ function toEntry(r: Row): EntryRecord {
   };
 }
 
-function toTile(r: Row): Tile {
-  return { level: Number(r.level), index: Number(r.tile_index), hashes: bytes(r.hashes) };
+function toTile(r: Row): StoredTile {
+  const tile: StoredTile = { level: Number(r.level), index: Number(r.tile_index), hashes: bytes(r.hashes) };
+  if (r.interior !== null && r.interior !== undefined) tile.interior = bytes(r.interior);
+  return tile;
 }
 
 /** Rows of a query, whichever driver ran it (pg wraps them in `.rows`). */
@@ -74,11 +77,11 @@ function rows(result: unknown): Row[] {
   return ((result as { rows?: Row[] }).rows ?? []) as Row[];
 }
 
-async function selectTiles(q: Knex | Knex.Transaction, treeId: string, keys: TileKey[]): Promise<Tile[]> {
+async function selectTiles(q: Knex | Knex.Transaction, treeId: string, keys: TileKey[]): Promise<StoredTile[]> {
   if (keys.length === 0) return [];
   const unique = [...new Map(keys.map((k) => [`${k.level}/${k.index}`, k])).values()];
   const result = await q.raw(
-    `SELECT level, tile_index, hashes FROM tiles
+    `SELECT level, tile_index, hashes, interior FROM tiles
       WHERE tree_id = ? AND (level, tile_index) IN (${unique.map(() => '(?::smallint, ?::bigint)').join(', ')})`,
     [treeId, ...unique.flatMap((k) => [k.level, k.index])],
   );
@@ -111,14 +114,14 @@ class KnexSequencingTx implements SequencingTx {
     return found;
   }
 
-  readTiles(keys: TileKey[]): Promise<Tile[]> {
+  readTiles(keys: TileKey[]): Promise<StoredTile[]> {
     return selectTiles(this.tx, this.tree.treeId, keys);
   }
 
   async append(batch: {
     entries: EntryRecord[];
     indexKeys: IndexKeyRecord[];
-    tiles: Tile[];
+    tiles: StoredTile[];
     checkpoint: CheckpointRecord;
   }): Promise<void> {
     const treeId = this.tree.treeId;
@@ -143,9 +146,15 @@ class KnexSequencingTx implements SequencingTx {
     );
     for (const t of batch.tiles) {
       await this.tx('tiles')
-        .insert({ tree_id: treeId, level: t.level, tile_index: t.index, hashes: Buffer.from(t.hashes) })
+        .insert({
+          tree_id: treeId,
+          level: t.level,
+          tile_index: t.index,
+          hashes: Buffer.from(t.hashes),
+          interior: t.interior ? Buffer.from(t.interior) : null,
+        })
         .onConflict(['tree_id', 'level', 'tile_index'])
-        .merge(['hashes']);
+        .merge(['hashes', 'interior']);
     }
     const cp = batch.checkpoint;
     await this.tx('checkpoints').insert({
@@ -277,7 +286,7 @@ export class KnexStore implements Store {
     });
   }
 
-  readTiles(treeId: string, keys: TileKey[]): Promise<Tile[]> {
+  readTiles(treeId: string, keys: TileKey[]): Promise<StoredTile[]> {
     return guard('reading tiles', () => selectTiles(this.db, treeId, keys));
   }
 

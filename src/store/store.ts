@@ -5,6 +5,11 @@
  */
 import type { Tile, TileKey } from '../merkle';
 
+/** A tile as stored: a full tile carries its interior (merkle.tileInterior), partial ones none. */
+export interface StoredTile extends Tile {
+  interior?: Uint8Array;
+}
+
 export interface TreeRecord {
   /** Decimal int64, as Rekor's LogInfo.treeID. */
   treeId: string;
@@ -47,12 +52,12 @@ export interface SequencingTx {
   readonly tree: TreeRecord;
   /** Which of these leaf hashes are already in the tree, and at which index. */
   existingLeafHashes(leafHashes: Buffer[]): Promise<Map<string, number>>;
-  readTiles(keys: TileKey[]): Promise<Tile[]>;
+  readTiles(keys: TileKey[]): Promise<StoredTile[]>;
   /** Writes a whole batch and moves the head. Nothing is visible to others until COMMIT. */
   append(batch: {
     entries: EntryRecord[];
     indexKeys: IndexKeyRecord[];
-    tiles: Tile[];
+    tiles: StoredTile[];
     checkpoint: CheckpointRecord;
   }): Promise<void>;
 }
@@ -82,7 +87,7 @@ export interface Store {
 
   entryByIndex(treeId: string, logIndex: number): Promise<EntryRecord | undefined>;
   entriesByLeafHash(leafHashes: Buffer[]): Promise<EntryRecord[]>;
-  readTiles(treeId: string, keys: TileKey[]): Promise<Tile[]>;
+  readTiles(treeId: string, keys: TileKey[]): Promise<StoredTile[]>;
   /** Entries (tree, index) carrying index keys: any of them ('or') or all of them ('and'). */
   searchIndex(keys: string[], operator: 'and' | 'or', limit: number): Promise<{ treeId: string; logIndex: number; leafHash: Buffer }[]>;
 }
