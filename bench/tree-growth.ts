@@ -4,7 +4,7 @@
  * (GET /api/v1/log/proof?firstSize=random&lastSize=size) and submissions, 16 clients each,
  * with the server's peak RSS over all three.
  */
-import { logCounts } from './db';
+import { logCounts, query } from './db';
 import { fillTo, type FillResult } from './fill';
 import { closedLoop, type LoadResult } from './load';
 import { ChildServer } from './server';
@@ -42,6 +42,10 @@ export async function treeGrowth(opts: {
   const results: TreeSizeResult[] = [];
   for (const target of [...opts.sizes].sort((a, b) => a - b)) {
     const fill = await fillTo(opts.databaseUrl, opts.signingKey, target, opts.fillProcesses);
+    // A bulk fill leaves autovacuum and statistics work that would otherwise run during the
+    // measurements; a log that grew to this size over time would not have it pending.
+    log(`tree ${target}: VACUUM ANALYZE after the fill`);
+    await query(opts.databaseUrl, 'VACUUM (ANALYZE)');
     const server = await ChildServer.glasslog(opts.databaseUrl, opts.signingKey);
     try {
       const size = (await logCounts(opts.databaseUrl)).treeSize;

@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_MAX_ATTESTATION_SIZE } from './types/intoto/attestation';
 
 export interface ServeConfig {
   host: string;
@@ -21,6 +22,8 @@ export interface ServeConfig {
   maxBatch: number;
   /** Worker threads that validate entries (0: validate on the main thread). */
   validationWorkers: number;
+  /** Largest intoto attestation kept, in bytes; 0 keeps none (Rekor's --max_attestation_size). */
+  maxAttestationSize: number;
   logLevel: string;
 }
 
@@ -71,6 +74,13 @@ export function serveConfig(flags: Flags): ServeConfig {
       Math.min(4, Math.max(1, os.availableParallelism() - 1)),
       0,
       64,
+    ),
+    maxAttestationSize: int(
+      str(flags, 'max-attestation-size', 'GLASSLOG_MAX_ATTESTATION_SIZE'),
+      '--max-attestation-size',
+      DEFAULT_MAX_ATTESTATION_SIZE,
+      0,
+      64 << 20,
     ),
     logLevel: str(flags, 'log-level', 'GLASSLOG_LOG_LEVEL') ?? 'info',
   };

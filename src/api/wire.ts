@@ -5,10 +5,16 @@
 import type { LoggedEntry } from '../log/log';
 import type { TreeRecord } from '../store/store';
 
-export function logEntryJson(e: LoggedEntry): Record<string, unknown> {
+/**
+ * `withAttestation`: reads (GET and retrieve) carry the entry's attestation as Rekor's
+ * `attestation.data` (base64); the answer to a submission never does, as in Rekor.
+ */
+export function logEntryJson(e: LoggedEntry, opts: { withAttestation?: boolean } = {}): Record<string, unknown> {
   const p = e.inclusionProof;
+  const attestation = opts.withAttestation && e.entry.attestation ? { attestation: { data: e.entry.attestation.toString('base64') } } : {};
   return {
     [e.uuid]: {
+      ...attestation,
       body: e.entry.body.toString('base64'),
       integratedTime: e.entry.integratedTime,
       logID: e.logId,

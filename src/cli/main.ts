@@ -29,6 +29,7 @@ const OPTIONS = {
   'max-body-bytes': { type: 'string' },
   'max-batch': { type: 'string' },
   'validation-workers': { type: 'string' },
+  'max-attestation-size': { type: 'string' },
   'log-level': { type: 'string' },
   out: { type: 'string' },
   type: { type: 'string' },

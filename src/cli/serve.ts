@@ -28,6 +28,8 @@ export const SERVE_HELP = `glasslog serve — run the transparency log
   --max-batch N          most entries per sequencer transaction (GLASSLOG_MAX_BATCH, default 1024)
   --validation-workers N threads that check entries' signatures (GLASSLOG_VALIDATION_WORKERS;
                          default: CPUs - 1, at least 1, at most 4; 0 checks on the main thread)
+  --max-attestation-size N  largest intoto attestation kept, bytes (GLASSLOG_MAX_ATTESTATION_SIZE,
+                         default 102400; 0 keeps none)
   --log-level LEVEL      pino level (GLASSLOG_LOG_LEVEL, default info)
 
 Example: glasslog serve --database-url postgres://postgres@127.0.0.1:5432/glasslog --signing-key log.pem --origin rekor.example.com`;
@@ -90,7 +92,7 @@ export async function startServer(config: ServeConfig, logger: Logger = defaultL
     () => Log.open({ store, signer, hostname: config.origin, maxBatch: config.maxBatch }),
     logger,
   );
-  const validator = createValidator(config.validationWorkers);
+  const validator = createValidator(config.validationWorkers, { maxAttestationSize: config.maxAttestationSize });
   const app = createApp({ log, store, logger, maxBodyBytes: config.maxBodyBytes, validator });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));

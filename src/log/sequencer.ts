@@ -174,7 +174,17 @@ export class Sequencer {
       const { kind, apiVersion } = p.entry;
       fresh.set(key, {
         owner: p,
-        record: { treeId, logIndex, leafHash: p.leafHash, kind, apiVersion, body, integratedTime, signedEntryTimestamp },
+        record: {
+          treeId,
+          logIndex,
+          leafHash: p.leafHash,
+          kind,
+          apiVersion,
+          body,
+          integratedTime,
+          signedEntryTimestamp,
+          ...(p.entry.attestation ? { attestation: p.entry.attestation } : {}),
+        },
       });
       for (const k of new Set(p.entry.indexKeys)) indexKeys.push({ key: k, logIndex });
     }

@@ -31,7 +31,7 @@ const MIGRATION_LOCK_KEY = '7452438631876947815';
 const TREE_COLUMNS =
   'tree_id::text AS tree_id, origin, state, key_id, shard_offset, tree_size, root_hash, checkpoint';
 const ENTRY_COLUMNS =
-  'tree_id::text AS tree_id, log_index, leaf_hash, kind, api_version, body, integrated_time, signed_entry_timestamp';
+  'tree_id::text AS tree_id, log_index, leaf_hash, kind, api_version, body, integrated_time, signed_entry_timestamp, attestation';
 
 function bytes(v: unknown): Buffer {
   if (Buffer.isBuffer(v)) return v;
@@ -62,6 +62,7 @@ function toEntry(r: Row): EntryRecord {
     body: bytes(r.body),
     integratedTime: Number(r.integrated_time),
     signedEntryTimestamp: bytes(r.signed_entry_timestamp),
+    ...(r.attestation != null ? { attestation: bytes(r.attestation) } : {}),
   };
 }
 
@@ -137,6 +138,7 @@ class KnexSequencingTx implements SequencingTx {
         body: e.body,
         integrated_time: e.integratedTime,
         signed_entry_timestamp: e.signedEntryTimestamp,
+        attestation: e.attestation ?? null,
       })),
     );
     await insertChunked(

@@ -32,6 +32,8 @@ export interface EntryRecord {
   body: Buffer;
   integratedTime: number;
   signedEntryTimestamp: Buffer;
+  /** What Rekor keeps beside the entry for its kind (intoto: the DSSE payload); not in the leaf. */
+  attestation?: Buffer;
 }
 
 export interface CheckpointRecord {

@@ -22,3 +22,12 @@ export function decodeGoStdBase64(text: string): Buffer | null {
   if (!STD_BASE64.test(compact)) return null;
   return Buffer.from(compact, 'base64');
 }
+
+const URL_BASE64 = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2}==|[A-Za-z0-9_-]{3}=)?$/;
+
+/** Decode as Go's base64.URLEncoding (padded, `-_` alphabet, CR/LF skipped); null on error. */
+export function decodeGoUrlBase64(text: string): Buffer | null {
+  const compact = text.replace(/[\r\n]/g, '');
+  if (!URL_BASE64.test(compact)) return null;
+  return Buffer.from(compact, 'base64url');
+}

@@ -9,7 +9,10 @@
  * object or an unknown version with 400 (InvalidEntryError), with Rekor's messages.
  */
 import { InvalidEntryError, UnprocessableError } from '../errors';
+import { dsseV001 } from './dsse/v0.0.1';
 import { createHashedRekordV001, type HashedRekordOptions } from './hashedrekord/v0.0.1';
+import { createIntotoV001 } from './intoto/v0.0.1';
+import { createIntotoV002 } from './intoto/v0.0.2';
 
 export interface CanonicalEntry {
   kind: string;
@@ -18,6 +21,11 @@ export interface CanonicalEntry {
   canonicalBody: Buffer;
   /** Rekor IndexKeys, lowercased, deduplicated. */
   indexKeys: string[];
+  /**
+   * What Rekor keeps as the entry's attestation (intoto: the decoded DSSE payload), when
+   * the kind keeps one and it is within the size limit; returned on GET, never on POST.
+   */
+  attestation?: Buffer;
 }
 
 export interface EntryType {
@@ -32,8 +40,11 @@ export interface EntryTypeRegistry {
   supportedKinds(): { kind: string; versions: string[] }[];
 }
 
-/** Per-kind options; today only hashedrekord has any (Rekor's algorithm policy). */
-export type EntryTypeOptions = HashedRekordOptions;
+/** Per-kind options: hashedrekord's algorithm policy, and the attestation size limit (intoto). */
+export interface EntryTypeOptions extends HashedRekordOptions {
+  /** Largest attestation kept, in bytes (Rekor's --max_attestation_size); 0 keeps none. */
+  maxAttestationSize?: number;
+}
 
 /** The semantic-version pattern Rekor's OpenAPI document puts on every apiVersion. */
 const API_VERSION_PATTERN =
@@ -52,7 +63,12 @@ function isStorableIndexKey(key: string): boolean {
 }
 
 export function createEntryTypeRegistry(options: EntryTypeOptions = {}): EntryTypeRegistry {
-  const types = [createHashedRekordV001(options)];
+  const types = [
+    createHashedRekordV001(options),
+    dsseV001,
+    createIntotoV001(options),
+    createIntotoV002(options),
+  ];
   const byKind = new Map<string, Map<string, EntryType>>();
   for (const type of types) {
     const versions = byKind.get(type.kind) ?? new Map<string, EntryType>();

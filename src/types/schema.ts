@@ -16,7 +16,8 @@ import { isGoStdBase64 } from './base64';
 /** schemas/ at the repository root: two levels up from both src/types and dist/types. */
 export const SCHEMAS_DIR = join(__dirname, '..', '..', 'schemas');
 
-const ajv = new Ajv({ allErrors: false, strict: true });
+// Upstream's files put `required` in oneOf branches without restating the properties there.
+const ajv = new Ajv({ allErrors: false, strict: true, strictRequired: false });
 ajv.addFormat('byte', { type: 'string', validate: isGoStdBase64 });
 
 export interface SchemaFile {

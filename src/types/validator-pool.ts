@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { InvalidEntryError, SignatureVerificationError, UnprocessableError } from '../errors';
-import { canonicalizeProposedEntry, type CanonicalEntry } from './registry';
+import { createEntryTypeRegistry, type CanonicalEntry, type EntryTypeOptions } from './registry';
 
 const WORKER_FILE = path.join(__dirname, 'worker.js');
 
@@ -36,11 +36,16 @@ export interface Validator {
   readonly threads: number;
 }
 
-export function createValidator(threads: number): Validator {
+/** Buffers arrive as plain Uint8Arrays after the structured clone. */
+const asBuffer = (u: Uint8Array): Buffer => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
+export function createValidator(threads: number, options: EntryTypeOptions = {}): Validator {
+  const registry = createEntryTypeRegistry(options);
+  const inThread = (proposed: unknown) => registry.canonicalizeProposedEntry(proposed);
   if (threads <= 0 || !fs.existsSync(WORKER_FILE)) {
-    return { canonicalize: canonicalizeProposedEntry, close: async () => {}, threads: 0 };
+    return { canonicalize: inThread, close: async () => {}, threads: 0 };
   }
-  return new ValidatorPool(threads);
+  return new ValidatorPool(threads, options, inThread);
 }
 
 class ValidatorPool implements Validator {
@@ -48,20 +53,27 @@ class ValidatorPool implements Validator {
   private nextId = 0;
   private closing = false;
 
-  constructor(readonly threads: number) {
+  constructor(
+    readonly threads: number,
+    private readonly options: EntryTypeOptions,
+    private readonly inThread: (proposed: unknown) => Promise<CanonicalEntry>,
+  ) {
     for (let i = 0; i < threads; i++) this.slots.push(this.spawn());
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(WORKER_FILE), pending: new Map() };
+    const slot: Slot = { worker: new Worker(WORKER_FILE, { workerData: this.options }), pending: new Map() };
     slot.worker.on('message', (msg: { id: number; entry?: CanonicalEntry; error?: { name: string; message: string } }) => {
       const p = slot.pending.get(msg.id);
       if (!p) return;
       slot.pending.delete(msg.id);
       if (msg.entry) {
         const e = msg.entry;
-        // Buffers arrive as plain Uint8Arrays after the structured clone.
-        p.resolve({ ...e, canonicalBody: Buffer.from(e.canonicalBody.buffer, e.canonicalBody.byteOffset, e.canonicalBody.byteLength) });
+        p.resolve({
+          ...e,
+          canonicalBody: asBuffer(e.canonicalBody),
+          ...(e.attestation ? { attestation: asBuffer(e.attestation) } : {}),
+        });
       } else {
         const Known = KNOWN_ERRORS[msg.error?.name ?? ''];
         p.reject(Known ? new Known(msg.error!.message) : new Error(`validation worker failed: ${msg.error?.message}`));
@@ -90,7 +102,7 @@ class ValidatorPool implements Validator {
       } catch {
         // A value the structured clone refuses (none that JSON.parse makes, but be sure):
         // validate it here instead.
-        canonicalizeProposedEntry(proposed).then(resolve, reject);
+        this.inThread(proposed).then(resolve, reject);
         return;
       }
       slot.pending.set(id, { resolve, reject });

@@ -32,6 +32,7 @@ export async function startTestServer(
       maxBodyBytes: 4 << 20,
       maxBatch: 1024,
       validationWorkers: 1,
+      maxAttestationSize: 100 * 1024,
       logLevel: 'silent',
       ...opts.config,
     },

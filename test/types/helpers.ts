@@ -205,3 +205,32 @@ export function hashedRekordSpec(options: {
 export function leafHash(body: Buffer): string {
   return createHash('sha256').update(Buffer.from([0])).update(body).digest('hex');
 }
+
+const nodeHash = (...parts: Buffer[]): Buffer => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest();
+};
+
+/** RFC 9162 §2.1.3.2: the root that `hashes` lead to from leaf `index` of a tree of `size`. */
+export function rootFromInclusionProof(leaf: Buffer, index: number, size: number, hashes: Buffer[]): Buffer {
+  let fn = BigInt(index);
+  let sn = BigInt(size) - 1n;
+  let r = leaf;
+  for (const p of hashes) {
+    if (sn === 0n) throw new Error('proof too long');
+    if ((fn & 1n) === 1n || fn === sn) {
+      r = nodeHash(Buffer.from([1]), p, r);
+      while ((fn & 1n) === 0n && fn !== 0n) {
+        fn >>= 1n;
+        sn >>= 1n;
+      }
+    } else {
+      r = nodeHash(Buffer.from([1]), r, p);
+    }
+    fn >>= 1n;
+    sn >>= 1n;
+  }
+  if (sn !== 0n) throw new Error('proof too short');
+  return r;
+}

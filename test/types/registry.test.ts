@@ -54,8 +54,12 @@ describe('a proposed entry', () => {
 });
 
 describe('the supported kinds', () => {
-  it('are hashedrekord 0.0.1 so far', () => {
-    expect(supportedKinds()).toEqual([{ kind: 'hashedrekord', versions: ['0.0.1'] }]);
+  it('are those implemented so far', () => {
+    expect(supportedKinds()).toEqual([
+      { kind: 'hashedrekord', versions: ['0.0.1'] },
+      { kind: 'dsse', versions: ['0.0.1'] },
+      { kind: 'intoto', versions: ['0.0.1', '0.0.2'] },
+    ]);
   });
 });
 

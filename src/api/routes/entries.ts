@@ -40,11 +40,11 @@ export function entryRoutes(log: Log, validator: Pick<Validator, 'canonicalize'>
 
   r.get('/api/v1/log/entries', async (req, res) => {
     const logIndex = integerParam(req.query, 'logIndex', { min: 0, required: true })!;
-    res.json(logEntryJson(await log.entryByGlobalIndex(logIndex)));
+    res.json(logEntryJson(await log.entryByGlobalIndex(logIndex), { withAttestation: true }));
   });
 
   r.get('/api/v1/log/entries/:entryUUID', async (req, res) => {
-    res.json(logEntryJson(await log.entryByUuid(req.params.entryUUID)));
+    res.json(logEntryJson(await log.entryByUuid(req.params.entryUUID), { withAttestation: true }));
   });
 
   r.post('/api/v1/log/entries/retrieve', async (req, res) => {
@@ -89,7 +89,7 @@ export function entryRoutes(log: Log, validator: Pick<Validator, 'canonicalize'>
       });
       if (hit) results.push(hit);
     }
-    res.json(results.map(logEntryJson));
+    res.json(results.map((e) => logEntryJson(e, { withAttestation: true })));
   });
 
   return r;

@@ -197,6 +197,15 @@ const ED25519_ORDER = ed25519.Point.Fn.ORDER;
 
 /** Ed25519ph over a given SHA-512 digest, decided as Go's ed25519.VerifyWithOptions. */
 export function verifyEd25519ph(publicKey: Buffer, digest: Buffer, signature: Buffer): boolean {
+  return verifyEd25519WithDomain(publicKey, ED25519PH_DOMAIN, digest, signature);
+}
+
+/** Pure Ed25519 (RFC 8032 §5.1.7) over a message, decided as Go's ed25519.Verify. */
+export function verifyEd25519(publicKey: Buffer, message: Buffer, signature: Buffer): boolean {
+  return verifyEd25519WithDomain(publicKey, Buffer.alloc(0), message, signature);
+}
+
+function verifyEd25519WithDomain(publicKey: Buffer, domain: Buffer, message: Buffer, signature: Buffer): boolean {
   if (publicKey.length !== 32 || signature.length !== 64 || (signature[63]! & 0xe0) !== 0) return false;
   const encodedR = signature.subarray(0, 32);
   const s = toBigInt(Buffer.from(signature.subarray(32)).reverse());
@@ -204,7 +213,7 @@ export function verifyEd25519ph(publicKey: Buffer, digest: Buffer, signature: Bu
   try {
     // Go's edwards25519 SetBytes accepts non-canonical y encodings: noble's zip215 mode.
     const a = ed25519.Point.fromBytes(publicKey, true);
-    const hram = createHash('sha512').update(ED25519PH_DOMAIN).update(encodedR).update(publicKey).update(digest);
+    const hram = createHash('sha512').update(domain).update(encodedR).update(publicKey).update(message);
     const k = toBigInt(hram.digest().reverse()) % ED25519_ORDER;
     // R' = [S]B − [k]A must encode to the R of the signature.
     const rPrime = ed25519.Point.BASE.multiplyUnsafe(s).add(a.negate().multiplyUnsafe(k));
@@ -212,4 +221,17 @@ export function verifyEd25519ph(publicKey: Buffer, digest: Buffer, signature: Bu
   } catch {
     return false;
   }
+}
+
+/**
+ * A signature over a whole message, as sigstore's `signature.LoadVerifier(key, crypto.SHA256)`
+ * checks it — what Rekor uses for DSSE envelopes (PAE bytes): ECDSA over SHA-256 whatever
+ * the curve, RSA PKCS#1 v1.5 with SHA-256, pure Ed25519. Throws SignatureVerificationError.
+ */
+export function verifyMessageSignature(key: SubjectPublicKey, message: Buffer, signature: Buffer): void {
+  if (key.algorithm.type === 'ed25519') {
+    if (!verifyEd25519(key.keyBytes, message, signature)) throw new SignatureVerificationError('ed25519: invalid signature');
+    return;
+  }
+  verifyDigestSignature(key, 'sha256', createHash('sha256').update(message).digest(), signature);
 }

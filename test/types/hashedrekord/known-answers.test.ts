@@ -11,7 +11,7 @@ import { InvalidEntryError } from '../../../src/errors';
 import { createHashedRekordV001, hashedRekordV001 } from '../../../src/types/hashedrekord/v0.0.1';
 import { SIGNING_ALGORITHMS } from '../../../src/types/pki/algorithms';
 import { canonicalizeProposedEntry } from '../../../src/types/registry';
-import { leafHash } from '../helpers';
+import { leafHash, rootFromInclusionProof } from '../helpers';
 
 interface Fixture {
   description: string;
@@ -30,35 +30,6 @@ const entries = fixtures.entries as Fixture[];
 /** Entries logged before Rekor's default algorithm policy existed (P-384 key, SHA-256 digest). */
 const PRE_POLICY_LOG_INDEXES = new Set([118981923]);
 const anyAlgorithm = createHashedRekordV001({ clientSigningAlgorithms: SIGNING_ALGORITHMS });
-
-const nodeHash = (...parts: Buffer[]): Buffer => {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return h.digest();
-};
-
-/** RFC 9162 §2.1.3.2: the root that `hashes` lead to from leaf `index` of a tree of `size`. */
-function rootFromInclusionProof(leaf: Buffer, index: number, size: number, hashes: Buffer[]): Buffer {
-  let fn = BigInt(index);
-  let sn = BigInt(size) - 1n;
-  let r = leaf;
-  for (const p of hashes) {
-    if (sn === 0n) throw new Error('proof too long');
-    if ((fn & 1n) === 1n || fn === sn) {
-      r = nodeHash(Buffer.from([1]), p, r);
-      while ((fn & 1n) === 0n && fn !== 0n) {
-        fn >>= 1n;
-        sn >>= 1n;
-      }
-    } else {
-      r = nodeHash(Buffer.from([1]), r, p);
-    }
-    fn >>= 1n;
-    sn >>= 1n;
-  }
-  if (sn !== 0n) throw new Error('proof too short');
-  return r;
-}
 
 describe.each(entries.map((e) => [`${e.logIndex} (${e.description})`, e] as const))('Rekor entry %s', (_, fixture) => {
   const body = Buffer.from(fixture.canonicalizedBody, 'base64');

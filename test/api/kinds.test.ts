@@ -1,0 +1,138 @@
+/**
+ * Every entry kind over real HTTP, on PGlite and (with DATABASE_URL) PostgreSQL: a real,
+ * correctly signed entry is logged (201), read back byte for byte with a verifying
+ * inclusion proof (and, for intoto, its attestation), and a wrong signature, a wrong key
+ * and a malformed entry are refused with Rekor's status while the tree does not grow.
+ */
+import { createHash } from 'node:crypto';
+import { canonicalizeProposedEntry } from '../../src/types/registry';
+import { backends, type Backend } from '../helpers/backends';
+import { call, checkLogEntry, expectRekorError } from '../helpers/api';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { dsseEntry, inTotoStatement, intotoV001Entry, intotoV002Entry, newKey, signEnvelope } from '../helpers/entries';
+
+interface KindCase {
+  name: string;
+  /** A valid entry, its attestation (if the kind keeps one), and three refusals. */
+  make(): {
+    valid: unknown;
+    attestation?: Buffer;
+    wrongSignature: unknown;
+    wrongKey: unknown;
+    malformed: unknown;
+  };
+}
+
+const key = newKey('ecdsa-p256');
+const stranger = newKey('ecdsa-p256');
+
+const cases: KindCase[] = [
+  {
+    name: 'dsse 0.0.1',
+    make() {
+      const envelope = signEnvelope(inTotoStatement(), [key]);
+      return {
+        valid: dsseEntry(envelope, [key.publicKeyPem]),
+        wrongSignature: dsseEntry({ ...envelope, signatures: signEnvelope(inTotoStatement(), [key]).signatures }, [key.publicKeyPem]),
+        wrongKey: dsseEntry(envelope, [stranger.publicKeyPem]),
+        malformed: dsseEntry('{"payload": "AAAA", ', [key.publicKeyPem]),
+      };
+    },
+  },
+  {
+    name: 'intoto 0.0.1',
+    make() {
+      const payload = inTotoStatement();
+      const envelope = signEnvelope(payload, [key]);
+      return {
+        valid: intotoV001Entry(envelope, key.publicKeyPem),
+        attestation: payload,
+        wrongSignature: intotoV001Entry({ ...envelope, signatures: signEnvelope(inTotoStatement(), [key]).signatures }, key.publicKeyPem),
+        wrongKey: intotoV001Entry(envelope, stranger.publicKeyPem),
+        malformed: { kind: 'intoto', apiVersion: '0.0.1', spec: { content: { envelope: 7 }, publicKey: 'AAAA' } },
+      };
+    },
+  },
+  {
+    name: 'intoto 0.0.2',
+    make() {
+      const payload = inTotoStatement();
+      const envelope = signEnvelope(payload, [key]);
+      return {
+        valid: intotoV002Entry(envelope, [key.publicKeyPem]),
+        attestation: payload,
+        wrongSignature: intotoV002Entry({ ...envelope, signatures: signEnvelope(inTotoStatement(), [key]).signatures }, [key.publicKeyPem]),
+        wrongKey: intotoV002Entry(envelope, [stranger.publicKeyPem]),
+        malformed: { kind: 'intoto', apiVersion: '0.0.2', spec: { content: { envelope: { payloadType: 'x', signatures: 'none' } } } },
+      };
+    },
+  },
+];
+
+describe.each(backends().map((b) => [b.name, b] as [string, Backend]))('entry kinds over the API on %s', (_name, backend) => {
+  let srv: TestServer;
+  beforeAll(async () => {
+    srv = await startTestServer(backend);
+  });
+  afterAll(async () => {
+    await srv?.stop();
+  });
+
+  const treeSize = async () => (await call(srv, 'GET', '/api/v1/log')).json.treeSize as number;
+
+  describe.each(cases.map((c) => [c.name, c] as const))('%s', (_kind, c) => {
+    const entry = c.make();
+
+    it('is logged, read back byte for byte with a verifying proof, and found by its payload digest', async () => {
+      const expected = (await canonicalizeProposedEntry(entry.valid)).canonicalBody;
+      const posted = await call(srv, 'POST', '/api/v1/log/entries', entry.valid);
+      expect(posted.status).toBe(201);
+      const { uuid, e } = checkLogEntry(srv, posted.json, expected);
+      expect(e.attestation).toBeUndefined(); // never on the answer to a submission
+
+      const byUuid = await call(srv, 'GET', `/api/v1/log/entries/${uuid}`);
+      expect(byUuid.status).toBe(200);
+      const read = checkLogEntry(srv, byUuid.json, expected).e;
+      const byIndex = await call(srv, 'GET', `/api/v1/log/entries?logIndex=${e.logIndex}`);
+      expect(Object.keys(byIndex.json)).toEqual([uuid]);
+      if (entry.attestation) {
+        expect(Buffer.from(read.attestation.data, 'base64').equals(entry.attestation)).toBe(true);
+        expect(byIndex.json[uuid].attestation).toEqual(read.attestation);
+      } else {
+        expect(read.attestation).toBeUndefined();
+      }
+
+      const body = JSON.parse(expected.toString('utf8'));
+      const payloadHash = body.spec.payloadHash?.value ?? body.spec.content.payloadHash.value;
+      const found = await call(srv, 'POST', '/api/v1/index/retrieve', { hash: `sha256:${payloadHash}` });
+      expect(found.status).toBe(200);
+      expect(found.json).toContain(uuid);
+
+      const again = await call(srv, 'POST', '/api/v1/log/entries', entry.valid);
+      expectRekorError(again, 409);
+      expect(again.headers.get('location')).toBe(`/api/v1/log/entries/${uuid}`);
+    });
+
+    it.each([
+      ['a wrong signature', 'wrongSignature', 400],
+      ['a wrong key', 'wrongKey', 400],
+      ['a malformed entry', 'malformed', 400],
+    ] as const)('refuses %s (%s) with %d and stores nothing', async (_what, field, status) => {
+      const before = await treeSize();
+      const answer = await call(srv, 'POST', '/api/v1/log/entries', entry[field]);
+      expectRekorError(answer, status);
+      expect(answer.json.message).toMatch(/^error processing entry: /);
+      expect(await treeSize()).toBe(before);
+    });
+  });
+
+  it('answers the same digest for the same payload across kinds', async () => {
+    const payload = inTotoStatement();
+    const digest = createHash('sha256').update(payload).digest('hex');
+    const a = await call(srv, 'POST', '/api/v1/log/entries', dsseEntry(signEnvelope(payload, [key]), [key.publicKeyPem]));
+    const b = await call(srv, 'POST', '/api/v1/log/entries', intotoV001Entry(signEnvelope(payload, [key]), key.publicKeyPem));
+    expect([a.status, b.status]).toEqual([201, 201]);
+    const found = await call(srv, 'POST', '/api/v1/index/retrieve', { hash: `sha256:${digest}` });
+    expect(found.json).toEqual(expect.arrayContaining([...Object.keys(a.json), ...Object.keys(b.json)]));
+  });
+});
