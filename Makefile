@@ -1,5 +1,5 @@
 # The interface to glasslog: `make run` and `make test` work on a fresh clone with Node 20.
-.PHONY: run test build lint bench clean deps
+.PHONY: run test fuzz build lint bench clean deps
 
 DEPS := node_modules/.deps-installed
 JEST_FLAGS ?=
@@ -25,6 +25,10 @@ run: build
 # PGlite loads its WASM with a dynamic import(), which jest's VM only allows with this flag.
 test: build
 	node --experimental-vm-modules node_modules/.bin/jest $(JEST_FLAGS)
+
+# The fuzz suite at length: FUZZ_RUNS cases per entry kind (default here 5000).
+fuzz: build
+	FUZZ_RUNS=$${FUZZ_RUNS:-5000} node --experimental-vm-modules node_modules/.bin/jest test/fuzz $(JEST_FLAGS)
 
 # Throughput, latency and memory against floors measured in the same run (BENCHMARKS.md).
 # Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres);

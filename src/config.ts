@@ -19,6 +19,12 @@ export interface ServeConfig {
   /** Generate and use a dev key in dataDir when no signing key is given. */
   dev: boolean;
   maxBodyBytes: number;
+  /** Deepest JSON nesting accepted in a request body. */
+  maxJsonDepth: number;
+  /** Milliseconds a client has to send its whole request (408 beyond). */
+  requestTimeoutMs: number;
+  /** Most signatures (and verifiers) one DSSE envelope may carry. */
+  maxSignatures: number;
   maxBatch: number;
   /** Worker threads that validate entries (0: validate on the main thread). */
   validationWorkers: number;
@@ -67,6 +73,9 @@ export function serveConfig(flags: Flags): ServeConfig {
     dataDir: path.resolve(str(flags, 'data-dir', 'GLASSLOG_DATA_DIR') ?? './data'),
     dev: flags.dev === true,
     maxBodyBytes: int(str(flags, 'max-body-bytes', 'GLASSLOG_MAX_BODY_BYTES'), '--max-body-bytes', 4 << 20, 1024, 1 << 30),
+    maxJsonDepth: int(str(flags, 'max-json-depth', 'GLASSLOG_MAX_JSON_DEPTH'), '--max-json-depth', 32, 4, 1000),
+    requestTimeoutMs: int(str(flags, 'request-timeout-ms', 'GLASSLOG_REQUEST_TIMEOUT_MS'), '--request-timeout-ms', 30_000, 100, 3_600_000),
+    maxSignatures: int(str(flags, 'max-signatures', 'GLASSLOG_MAX_SIGNATURES'), '--max-signatures', 16, 1, 1024),
     maxBatch: int(str(flags, 'max-batch', 'GLASSLOG_MAX_BATCH'), '--max-batch', 1024, 1, 65536),
     validationWorkers: int(
       str(flags, 'validation-workers', 'GLASSLOG_VALIDATION_WORKERS'),

@@ -1,6 +1,6 @@
 /**
- * The Express app: request ids, a body size limit, the Rekor v1 routes, health checks and
- * the one error handler. It only translates HTTP to calls on the Log and back.
+ * The Express app: request ids, input limits (body size, JSON depth, time to send the
+ * request), the Rekor v1 routes, health checks and the one error handler. It only translates HTTP to calls on the Log and back.
  */
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
@@ -9,6 +9,7 @@ import type { Log } from '../log/log';
 import type { Store } from '../store/store';
 import type { Validator } from '../types/validator-pool';
 import { errorHandler, sendError } from './errors';
+import { jsonDepthCheck, requestDeadline } from './limits';
 import { entryRoutes } from './routes/entries';
 import { healthRoutes } from './routes/health';
 import { logRoutes } from './routes/log';
@@ -26,6 +27,10 @@ export interface AppOptions {
   logger: Logger;
   /** Largest request body accepted, in bytes (413 beyond). */
   maxBodyBytes: number;
+  /** Deepest JSON nesting accepted in a body (400 beyond). */
+  maxJsonDepth: number;
+  /** Milliseconds a client has to send its whole request (408 beyond). */
+  requestTimeoutMs: number;
   /** Turns a proposed entry into a canonical one (schema, signature, canonical body). */
   validator: Pick<Validator, 'canonicalize'>;
 }
@@ -54,8 +59,11 @@ export function createApp(opts: AppOptions): Express {
     });
     next();
   });
+  const deadline = requestDeadline(opts.requestTimeoutMs);
+  app.use(deadline.start);
   // Any content type is read as JSON, as Rekor's go-openapi server does for its JSON API.
-  app.use(express.json({ limit: opts.maxBodyBytes, type: () => true, strict: false }));
+  app.use(express.json({ limit: opts.maxBodyBytes, type: () => true, strict: false, verify: jsonDepthCheck(opts.maxJsonDepth) }));
+  app.use(deadline.bodyRead);
 
   app.use(healthRoutes(opts.store));
   app.use(logRoutes(opts.log));

@@ -40,6 +40,7 @@ function classify(err: unknown): { status: number; message: string } | undefined
     return { status: 413, message: 'request body is larger than this server accepts' };
   }
   if (parser?.type === 'entity.parse.failed') return { status: 400, message: 'request body is not valid JSON' };
+  if (parser?.type === 'entity.too.deep') return { status: 400, message: (err as Error).message };
   if (parser?.type === 'encoding.unsupported' || parser?.type === 'charset.unsupported') {
     return { status: 415, message: 'request body must be UTF-8 JSON' };
   }

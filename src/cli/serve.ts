@@ -25,6 +25,9 @@ export const SERVE_HELP = `glasslog serve — run the transparency log
   --dev                  with no --signing-key, use (and first create) DIR/dev-signing-key.pem
   --origin NAME          host name clients use; names checkpoints (GLASSLOG_ORIGIN, default localhost)
   --max-body-bytes N     request body limit (GLASSLOG_MAX_BODY_BYTES, default 4194304)
+  --max-json-depth N     deepest JSON nesting in a body (GLASSLOG_MAX_JSON_DEPTH, default 32)
+  --request-timeout-ms N time a client has to send its request (GLASSLOG_REQUEST_TIMEOUT_MS, default 30000)
+  --max-signatures N     most signatures or verifiers per DSSE envelope (GLASSLOG_MAX_SIGNATURES, default 16)
   --max-batch N          most entries per sequencer transaction (GLASSLOG_MAX_BATCH, default 1024)
   --validation-workers N threads that check entries' signatures (GLASSLOG_VALIDATION_WORKERS;
                          default: CPUs - 1, at least 1, at most 4; 0 checks on the main thread)
@@ -92,15 +95,27 @@ export async function startServer(config: ServeConfig, logger: Logger = defaultL
     () => Log.open({ store, signer, hostname: config.origin, maxBatch: config.maxBatch }),
     logger,
   );
-  const validator = createValidator(config.validationWorkers, { maxAttestationSize: config.maxAttestationSize });
-  const app = createApp({ log, store, logger, maxBodyBytes: config.maxBodyBytes, validator });
+  const validator = createValidator(config.validationWorkers, {
+    maxAttestationSize: config.maxAttestationSize,
+    maxSignatures: config.maxSignatures,
+  });
+  const app = createApp({
+    log,
+    store,
+    logger,
+    maxBodyBytes: config.maxBodyBytes,
+    maxJsonDepth: config.maxJsonDepth,
+    requestTimeoutMs: config.requestTimeoutMs,
+    validator,
+  });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   });
-  // Slow clients may not hold a connection open forever.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
+  // Slow clients may not hold a connection open forever: the app answers 408 after
+  // --request-timeout-ms; Node's own limits are the backstop (headers must come within 10 s).
+  server.requestTimeout = config.requestTimeoutMs + 5_000;
+  server.headersTimeout = Math.min(10_000, config.requestTimeoutMs + 1_000);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;

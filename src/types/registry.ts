@@ -9,10 +9,13 @@
  * object or an unknown version with 400 (InvalidEntryError), with Rekor's messages.
  */
 import { InvalidEntryError, UnprocessableError } from '../errors';
-import { dsseV001 } from './dsse/v0.0.1';
+import { createDsseV001 } from './dsse/v0.0.1';
 import { createHashedRekordV001, type HashedRekordOptions } from './hashedrekord/v0.0.1';
 import { createIntotoV001 } from './intoto/v0.0.1';
 import { createIntotoV002 } from './intoto/v0.0.2';
+import { pgpFormat } from './rekord/pgp';
+import { createRekordV001 } from './rekord/v0.0.1';
+import { x509Format } from './rekord/x509';
 
 export interface CanonicalEntry {
   kind: string;
@@ -44,6 +47,11 @@ export interface EntryTypeRegistry {
 export interface EntryTypeOptions extends HashedRekordOptions {
   /** Largest attestation kept, in bytes (Rekor's --max_attestation_size); 0 keeps none. */
   maxAttestationSize?: number;
+  /**
+   * Most signatures, and most verifiers, one DSSE envelope may carry (dsse, intoto).
+   * Rekor has no limit; checking every signature against every verifier is quadratic work.
+   */
+  maxSignatures?: number;
 }
 
 /** The semantic-version pattern Rekor's OpenAPI document puts on every apiVersion. */
@@ -65,9 +73,10 @@ function isStorableIndexKey(key: string): boolean {
 export function createEntryTypeRegistry(options: EntryTypeOptions = {}): EntryTypeRegistry {
   const types = [
     createHashedRekordV001(options),
-    dsseV001,
+    createDsseV001(options),
     createIntotoV001(options),
     createIntotoV002(options),
+    createRekordV001([x509Format, pgpFormat]),
   ];
   const byKind = new Map<string, Map<string, EntryType>>();
   for (const type of types) {

@@ -33,11 +33,14 @@ export async function spawnServer(opts: {
   keyFile: string;
   origin?: string;
   port?: number;
+  /** More `glasslog serve` flags. */
+  extraArgs?: string[];
 }): Promise<ServerProcess> {
   if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run \`make build\` (make test does) first`);
   const port = opts.port ?? (await freePort());
   const args = [CLI, 'serve', '--port', String(port), '--data-dir', opts.dataDir, '--signing-key', opts.keyFile, '--origin', opts.origin ?? '127.0.0.1', '--log-level', 'warn'];
   if (opts.databaseUrl) args.push('--database-url', opts.databaseUrl);
+  args.push(...(opts.extraArgs ?? []));
   const env = { ...process.env };
   delete env.DATABASE_URL;
   const proc = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });

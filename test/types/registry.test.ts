@@ -59,6 +59,7 @@ describe('the supported kinds', () => {
       { kind: 'hashedrekord', versions: ['0.0.1'] },
       { kind: 'dsse', versions: ['0.0.1'] },
       { kind: 'intoto', versions: ['0.0.1', '0.0.2'] },
+      { kind: 'rekord', versions: ['0.0.1'] },
     ]);
   });
 });

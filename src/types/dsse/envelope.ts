@@ -87,6 +87,14 @@ export function parseEnvelopeJson(text: string): DsseEnvelope {
   };
 }
 
+/** Default for EntryTypeOptions.maxSignatures. */
+export const DEFAULT_MAX_SIGNATURES = 16;
+
+/** glasslog's limit on signatures or verifiers per envelope (EntryTypeOptions.maxSignatures). */
+export function checkSignatureCount(count: number, max: number, what: 'signatures' | 'verifiers'): void {
+  if (count > max) throw new InvalidEntryError(`too many ${what}: ${count}; this log accepts at most ${max} per envelope`);
+}
+
 /** go-securesystemslib b64Decode: standard alphabet, else URL-safe (both padded). */
 export function decodeEnvelopeBase64(text: string): Buffer {
   const bytes = decodeGoStdBase64(text) ?? decodeGoUrlBase64(text);

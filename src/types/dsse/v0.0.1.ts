@@ -12,7 +12,15 @@ import { decodeGoStdBase64 } from '../base64';
 import { parseX509PublicKey, type X509PublicKey } from '../pki/x509';
 import type { CanonicalEntry, EntryType } from '../registry';
 import { compileSpecValidator } from '../schema';
-import { inTotoDigestKeys, IN_TOTO_PAYLOAD_TYPE, parseEnvelopeJson, verifyEnvelopeWithKey, type DsseEnvelope } from './envelope';
+import {
+  checkSignatureCount,
+  DEFAULT_MAX_SIGNATURES,
+  inTotoDigestKeys,
+  IN_TOTO_PAYLOAD_TYPE,
+  parseEnvelopeJson,
+  verifyEnvelopeWithKey,
+  type DsseEnvelope,
+} from './envelope';
 
 export const KIND = 'dsse';
 export const API_VERSION = '0.0.1';
@@ -26,15 +34,14 @@ interface DsseV001Spec {
 
 const validateSpec = compileSpecValidator({ path: 'dsse/v0.0.1/dsse_v0_0_1_schema.json' });
 
-export const dsseV001: EntryType = {
-  kind: KIND,
-  apiVersion: API_VERSION,
-  canonicalize: async (spec: unknown) => canonicalize(spec),
-};
+export function createDsseV001(options: { maxSignatures?: number } = {}): EntryType {
+  const maxSignatures = options.maxSignatures ?? DEFAULT_MAX_SIGNATURES;
+  return { kind: KIND, apiVersion: API_VERSION, canonicalize: async (spec: unknown) => canonicalize(spec, maxSignatures) };
+}
 
 const sha256Hex = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
-function canonicalize(proposed: unknown): CanonicalEntry {
+function canonicalize(proposed: unknown, maxSignatures: number): CanonicalEntry {
   validateSpec(proposed);
   const spec = proposed as DsseV001Spec;
   if (!spec.proposedContent) {
@@ -45,6 +52,7 @@ function canonicalize(proposed: unknown): CanonicalEntry {
     throw new InvalidEntryError('either proposedContent or envelopeHash, payloadHash, and signatures must be present but not both');
   }
   const { envelope: envelopeText } = spec.proposedContent;
+  checkSignatureCount(spec.proposedContent.verifiers.length, maxSignatures, 'verifiers');
   // Rekor's DecodeEntry skips empty verifier strings.
   const verifiers = spec.proposedContent.verifiers
     .filter((v) => v !== '')
@@ -58,6 +66,7 @@ function canonicalize(proposed: unknown): CanonicalEntry {
 
   const envelope = parseEnvelopeJson(envelopeText);
   if (envelope.signatures.length === 0) throw new InvalidEntryError('DSSE envelope must contain 1 or more signatures');
+  checkSignatureCount(envelope.signatures.length, maxSignatures, 'signatures');
   const { verifierBySig, payload } = verifyEnvelope(verifiers, envelope);
 
   // Sorted by the signature string (Go's sort.Strings: byte order), one item per distinct signature.

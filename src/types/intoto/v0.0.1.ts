@@ -8,7 +8,14 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../crypto';
 import { InvalidEntryError } from '../../errors';
 import { decodeGoStdBase64 } from '../base64';
-import { inTotoDigestKeys, IN_TOTO_PAYLOAD_TYPE, parseEnvelopeJson, verifyEnvelopeWithKey } from '../dsse/envelope';
+import {
+  checkSignatureCount,
+  DEFAULT_MAX_SIGNATURES,
+  inTotoDigestKeys,
+  IN_TOTO_PAYLOAD_TYPE,
+  parseEnvelopeJson,
+  verifyEnvelopeWithKey,
+} from '../dsse/envelope';
 import { sshFingerprint } from '../pki/ssh-wire';
 import { parseX509PublicKey } from '../pki/x509';
 import type { CanonicalEntry, EntryType } from '../registry';
@@ -27,12 +34,13 @@ const validateSpec = compileSpecValidator({ path: 'intoto/v0.0.1/intoto_v0_0_1_s
 
 const sha256Hex = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-export function createIntotoV001(options: { maxAttestationSize?: number } = {}): EntryType {
+export function createIntotoV001(options: { maxAttestationSize?: number; maxSignatures?: number } = {}): EntryType {
   const maxAttestationSize = options.maxAttestationSize ?? DEFAULT_MAX_ATTESTATION_SIZE;
-  return { kind: KIND, apiVersion: API_VERSION, canonicalize: async (spec) => canonicalize(spec, maxAttestationSize) };
+  const maxSignatures = options.maxSignatures ?? DEFAULT_MAX_SIGNATURES;
+  return { kind: KIND, apiVersion: API_VERSION, canonicalize: async (spec) => canonicalize(spec, maxAttestationSize, maxSignatures) };
 }
 
-function canonicalize(proposed: unknown, maxAttestationSize: number): CanonicalEntry {
+function canonicalize(proposed: unknown, maxAttestationSize: number, maxSignatures: number): CanonicalEntry {
   validateSpec(proposed);
   const spec = proposed as IntotoV001Spec;
   const keyBytes = spec.publicKey === '' ? null : decodeGoStdBase64(spec.publicKey);
@@ -42,6 +50,7 @@ function canonicalize(proposed: unknown, maxAttestationSize: number): CanonicalE
   if (envelopeText === '') throw new InvalidEntryError('entry not insertable into log: missing envelope content');
 
   const envelope = parseEnvelopeJson(envelopeText);
+  checkSignatureCount(envelope.signatures.length, maxSignatures, 'signatures');
   // sigstore's DSSE adapter names the key by its SSH fingerprint; other key ids are skipped.
   verifyEnvelopeWithKey(envelope, publicKey.signingKey, sshFingerprint(publicKey.signingKey));
   // Rekor decodes the payload again, standard alphabet only.

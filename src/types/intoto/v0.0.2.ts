@@ -14,6 +14,8 @@ import { canonicalJson } from '../../crypto';
 import { InvalidEntryError } from '../../errors';
 import { decodeGoStdBase64 } from '../base64';
 import {
+  checkSignatureCount,
+  DEFAULT_MAX_SIGNATURES,
   inTotoDigestKeys,
   IN_TOTO_PAYLOAD_TYPE,
   verifyEnvelopeWithKey,
@@ -42,9 +44,10 @@ const validateSpec = compileSpecValidator({ path: 'intoto/v0.0.2/intoto_v0_0_2_s
 
 const sha256Hex = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-export function createIntotoV002(options: { maxAttestationSize?: number } = {}): EntryType {
+export function createIntotoV002(options: { maxAttestationSize?: number; maxSignatures?: number } = {}): EntryType {
   const maxAttestationSize = options.maxAttestationSize ?? DEFAULT_MAX_ATTESTATION_SIZE;
-  return { kind: KIND, apiVersion: API_VERSION, canonicalize: async (spec) => canonicalize(spec, maxAttestationSize) };
+  const maxSignatures = options.maxSignatures ?? DEFAULT_MAX_SIGNATURES;
+  return { kind: KIND, apiVersion: API_VERSION, canonicalize: async (spec) => canonicalize(spec, maxAttestationSize, maxSignatures) };
 }
 
 /** A `format: byte` field (the schema has checked it is Go base64). */
@@ -54,13 +57,14 @@ function bytesOf(text: string, field: string): Buffer {
   return bytes;
 }
 
-function canonicalize(proposed: unknown, maxAttestationSize: number): CanonicalEntry {
+function canonicalize(proposed: unknown, maxAttestationSize: number, maxSignatures: number): CanonicalEntry {
   validateSpec(proposed);
   const { envelope: sent, hash } = (proposed as IntotoV002Spec).content;
   const payloadB64 = bytesOf(sent.payload ?? '', 'payload').toString('latin1');
   if (payloadB64 === '') throw new InvalidEntryError('entry not insertable into log: missing envelope content');
   if (sent.payloadType === '') throw new InvalidEntryError('missing payload type in intoto v0.0.2 entry');
 
+  checkSignatureCount(sent.signatures.length, maxSignatures, 'signatures');
   const signatures = sent.signatures.map((s) => ({
     keyid: s.keyid ?? '',
     sig: bytesOf(s.sig, 'signature'),
