@@ -5,6 +5,8 @@
  * and a malformed entry are refused with Rekor's status while the tree does not grow.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { canonicalizeProposedEntry } from '../../src/types/registry';
 import { backends, type Backend } from '../helpers/backends';
 import { call, checkLogEntry, expectRekorError } from '../helpers/api';
@@ -17,6 +19,8 @@ interface KindCase {
   make(): {
     valid: unknown;
     attestation?: Buffer;
+    /** A SearchIndex publicKey query that must find the valid entry. */
+    publicKey?: { format: string; content: string };
     wrongSignature: unknown;
     wrongKey: unknown;
     malformed: unknown;
@@ -26,7 +30,43 @@ interface KindCase {
 const key = newKey('ecdsa-p256');
 const stranger = newKey('ecdsa-p256');
 
+const REKORD = join(__dirname, '..', 'fixtures', 'types', 'rekord');
+const b64file = (path: string) => readFileSync(join(REKORD, path)).toString('base64');
+
+function rekord(format: string, data: string, sig: string, key: string) {
+  return {
+    kind: 'rekord',
+    apiVersion: '0.0.1',
+    spec: { signature: { format, content: b64file(sig), publicKey: { content: b64file(key) } }, data: { content: b64file(data) } },
+  };
+}
+
 const cases: KindCase[] = [
+  {
+    name: 'rekord 0.0.1 (pgp, Rekor test data)',
+    make() {
+      return {
+        valid: rekord('pgp', 'pgp/hello_world.txt', 'pgp/hello_world.txt.sig', 'pgp/valid_armored_public.pgp'),
+        // The same key in binary form must find it: search keys are canonical.
+        publicKey: { format: 'pgp', content: b64file('pgp/valid_binary_public.pgp') },
+        wrongSignature: rekord('pgp', 'rekord/test_file.txt', 'pgp/hello_world.txt.sig', 'pgp/valid_armored_public.pgp'),
+        wrongKey: rekord('pgp', 'pgp/hello_world.txt', 'pgp/hello_world.txt.sig', 'pgp/valid_binary_complex_public.pgp'),
+        malformed: { kind: 'rekord', apiVersion: '0.0.1', spec: { signature: { format: 'pgp', content: 'AAAA', publicKey: { content: 'AAAA' } }, data: { url: 'https://example.com/a' } } },
+      };
+    },
+  },
+  {
+    name: 'rekord 0.0.1 (x509, Rekor test data)',
+    make() {
+      return {
+        valid: rekord('x509', 'x509/hello_world.txt', 'x509/hello_world.txt.sig', 'x509/ec.pub'),
+        publicKey: { format: 'x509', content: b64file('x509/ec.pub') },
+        wrongSignature: rekord('x509', 'rekord/test_file.txt', 'x509/hello_world.txt.sig', 'x509/ec.pub'),
+        wrongKey: rekord('x509', 'x509/hello_world.txt', 'x509/hello_world.txt.sig', 'pgp/valid_armored_public.pgp'),
+        malformed: rekord('x509', 'x509/hello_world.txt', 'x509/hello_world.txt.sig', 'x509/hello_world.txt'),
+      };
+    },
+  },
   {
     name: 'dsse 0.0.1',
     make() {
@@ -103,10 +143,15 @@ describe.each(backends().map((b) => [b.name, b] as [string, Backend]))('entry ki
       }
 
       const body = JSON.parse(expected.toString('utf8'));
-      const payloadHash = body.spec.payloadHash?.value ?? body.spec.content.payloadHash.value;
+      const payloadHash = body.spec.payloadHash?.value ?? body.spec.content?.payloadHash.value ?? body.spec.data.hash.value;
       const found = await call(srv, 'POST', '/api/v1/index/retrieve', { hash: `sha256:${payloadHash}` });
       expect(found.status).toBe(200);
       expect(found.json).toContain(uuid);
+      if (entry.publicKey) {
+        const byKey = await call(srv, 'POST', '/api/v1/index/retrieve', { publicKey: entry.publicKey });
+        expect(byKey.status).toBe(200);
+        expect(byKey.json).toContain(uuid);
+      }
 
       const again = await call(srv, 'POST', '/api/v1/log/entries', entry.valid);
       expectRekorError(again, 409);

@@ -49,7 +49,7 @@ export function searchRoutes(log: Log): Router {
       keys.push(prefixSha(hash));
     }
     if (q.publicKey !== undefined && q.publicKey !== null) {
-      keys.push(publicKeySearchKey(q.publicKey));
+      keys.push(await publicKeySearchKey(q.publicKey));
     }
     const email = optionalString(q, 'email');
     if (email !== undefined) {
