@@ -13,7 +13,9 @@ import { createDsseV001 } from './dsse/v0.0.1';
 import { createHashedRekordV001, type HashedRekordOptions } from './hashedrekord/v0.0.1';
 import { createIntotoV001 } from './intoto/v0.0.1';
 import { createIntotoV002 } from './intoto/v0.0.2';
+import { minisignFormat } from './rekord/minisign';
 import { pgpFormat } from './rekord/pgp';
+import { sshFormat } from './rekord/ssh';
 import { createRekordV001 } from './rekord/v0.0.1';
 import { x509Format } from './rekord/x509';
 
@@ -76,7 +78,7 @@ export function createEntryTypeRegistry(options: EntryTypeOptions = {}): EntryTy
     createDsseV001(options),
     createIntotoV001(options),
     createIntotoV002(options),
-    createRekordV001([x509Format, pgpFormat]),
+    createRekordV001([x509Format, pgpFormat, minisignFormat, sshFormat]),
   ];
   const byKind = new Map<string, Map<string, EntryType>>();
   for (const type of types) {

@@ -10,7 +10,9 @@ import { BadRequestError, InvalidEntryError, UnprocessableError } from '../error
 import { decodeGoStdBase64 } from './base64';
 import { parseX509PublicKey } from './pki/x509';
 import type { RekordFormat } from './rekord/format';
+import { minisignFormat } from './rekord/minisign';
 import { pgpFormat } from './rekord/pgp';
+import { sshFormat } from './rekord/ssh';
 
 /** The formats Rekor's OpenAPI document allows in SearchIndex.publicKey.format. */
 const PUBLIC_KEY_FORMATS = ['pgp', 'x509', 'minisign', 'ssh', 'tuf'];
@@ -19,7 +21,7 @@ const PUBLIC_KEY_FORMATS = ['pgp', 'x509', 'minisign', 'ssh', 'tuf'];
 const CANONICAL_KEY: Record<string, (bytes: Buffer) => Promise<Buffer>> = {
   x509: async (bytes) => parseX509PublicKey(bytes).canonicalPem,
   ...Object.fromEntries(
-    ([pgpFormat] as RekordFormat[]).map((f) => [f.name, async (bytes: Buffer) => (await f.parsePublicKey(bytes)).canonical]),
+    ([pgpFormat, minisignFormat, sshFormat] as RekordFormat[]).map((f) => [f.name, async (bytes: Buffer) => (await f.parsePublicKey(bytes)).canonical]),
   ),
 };
 

@@ -38,6 +38,10 @@ describe('rekord 0.0.1 known answers (Rekor test data, leaf hashes from Rekor)',
     ['pgp', 'pgp/hello_world.txt', 'pgp/hello_world.txt.sig', 'pgp/valid_binary_public.pgp', '896a7a04eb8508174546d007685324cb6b93daf360d8193e0988c09ca9596485'],
     ['pgp', 'pgp/hello_world.txt', 'pgp/hello_world.txt.asc.sig', 'pgp/valid_armored_public.pgp', '3a53e24126f97d8feb77aade7c492c33c6f57ec0c82abe27bad5dacc018beb3a'],
     ['x509', 'x509/hello_world.txt', 'x509/hello_world.txt.sig', 'x509/ec.pub', '178b95d0a67b5ff60196b0a8e375282477ce8de37edf3959b905f63d3a28333c'],
+    ['ssh', 'ssh/hello_world.txt', 'ssh/hello_world.txt.sig', 'ssh/id_rsa.pub', 'b29a8ae3f4eb543577b0c94b6636b681a5678165581e36bd7aaeffabc05cc0f7'],
+    ['minisign', 'minisign/hello_world.txt', 'minisign/hello_world.txt.minisig', 'minisign/minisign.pub', 'f8d7066c978aaad47e8511656a5930afca3a7cd2de9f29dd227a5c2a11bcd2c6'],
+    ['minisign', 'minisign/hello_world.txt', 'minisign/hello_world_hashed.txt.minisig', 'minisign/minisign_hashed.pub', 'cc9f93fddd8739b8d67fc78cd38745a50bf43747d769f58a3d5c8db655e572b4'],
+    ['minisign', 'minisign/hello_world.txt', 'minisign/hello_world.txt.signify', 'minisign/signify.pub', '610f7060629fd807b5461e9e634f79e28fc9668ede945da53b10c647c4dba331'],
   ])('%s: %s signed by %s with %s', async (format, data, sig, key, leaf) => {
     const entry = await canonicalizeProposedEntry(rekord(format, file(data), file(sig), file(key)));
     expect(leafHash(entry.canonicalBody)).toBe(leaf);
