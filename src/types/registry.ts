@@ -9,10 +9,12 @@
  * object or an unknown version with 400 (InvalidEntryError), with Rekor's messages.
  */
 import { InvalidEntryError, UnprocessableError } from '../errors';
+import { createCoseV001 } from './cose/v0.0.1';
 import { createDsseV001 } from './dsse/v0.0.1';
 import { createHashedRekordV001, type HashedRekordOptions } from './hashedrekord/v0.0.1';
 import { createIntotoV001 } from './intoto/v0.0.1';
 import { createIntotoV002 } from './intoto/v0.0.2';
+import { createTufV001 } from './tuf/v0.0.1';
 import { minisignFormat } from './rekord/minisign';
 import { pgpFormat } from './rekord/pgp';
 import { sshFormat } from './rekord/ssh';
@@ -79,6 +81,8 @@ export function createEntryTypeRegistry(options: EntryTypeOptions = {}): EntryTy
     createIntotoV001(options),
     createIntotoV002(options),
     createRekordV001([x509Format, pgpFormat, minisignFormat, sshFormat]),
+    createCoseV001(options),
+    createTufV001(),
   ];
   const byKind = new Map<string, Map<string, EntryType>>();
   for (const type of types) {

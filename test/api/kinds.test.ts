@@ -41,7 +41,41 @@ function rekord(format: string, data: string, sig: string, key: string) {
   };
 }
 
+const COSE = join(__dirname, '..', 'fixtures', 'types', 'cose', 'cases');
+const coseCase = (name: string) => JSON.parse(readFileSync(join(COSE, `${name}.json`), 'utf8')) as { spec: Record<string, string> };
+
+const TUF = join(__dirname, '..', 'fixtures', 'types', 'tuf', 'cases');
+const tufCase = (name: string) => JSON.parse(readFileSync(join(TUF, `${name}.json`), 'utf8')) as unknown;
+
 const cases: KindCase[] = [
+  {
+    name: 'tuf 0.0.1 (timestamp metadata, expires 2099)',
+    make() {
+      const valid = tufCase('tuf-valid-timestamp');
+      return {
+        valid,
+        wrongSignature: tufCase('tuf-err-badsig'),
+        wrongKey: tufCase('tuf-err-threshold'),
+        malformed: tufCase('tuf-err-no-metadata-content'),
+      };
+    },
+  },
+  {
+    name: 'cose 0.0.1 (ES256, made for Rekor\'s own code to answer)',
+    make() {
+      const valid = coseCase('cose-valid-es256');
+      const message = Buffer.from(valid.spec.message!, 'base64');
+      message[message.length - 1]! ^= 1;
+      const otherKey = readFileSync(join(__dirname, '..', 'fixtures', 'crypto', 'keys', 'ecdsa-p256.pub.pem')).toString('base64');
+      return {
+        valid,
+        attestation: Buffer.from(valid.spec.message!, 'base64'),
+        wrongSignature: { ...valid, spec: { ...valid.spec, message: message.toString('base64') } },
+        wrongKey: { ...valid, spec: { ...valid.spec, publicKey: otherKey } },
+        malformed: coseCase('cose-err-untagged'),
+      };
+    },
+  },
   {
     name: 'rekord 0.0.1 (pgp, Rekor test data)',
     make() {
@@ -142,11 +176,15 @@ describe.each(backends().map((b) => [b.name, b] as [string, Backend]))('entry ki
         expect(read.attestation).toBeUndefined();
       }
 
-      const body = JSON.parse(expected.toString('utf8'));
-      const payloadHash = body.spec.payloadHash?.value ?? body.spec.content?.payloadHash.value ?? body.spec.data.hash.value;
-      const found = await call(srv, 'POST', '/api/v1/index/retrieve', { hash: `sha256:${payloadHash}` });
-      expect(found.status).toBe(200);
-      expect(found.json).toContain(uuid);
+      // Every kind but tuf indexes a digest (artifact, payload or envelope) that SearchIndex
+      // finds by hash; tuf's index keys are bare key and metadata hashes, as in Rekor.
+      const digestKey = (await canonicalizeProposedEntry(entry.valid)).indexKeys.find((k) => /^sha(1|256|512):[0-9a-f]+$/.test(k));
+      expect(digestKey !== undefined || c.name.startsWith('tuf')).toBe(true);
+      if (digestKey) {
+        const found = await call(srv, 'POST', '/api/v1/index/retrieve', { hash: digestKey });
+        expect(found.status).toBe(200);
+        expect(found.json).toContain(uuid);
+      }
       if (entry.publicKey) {
         const byKey = await call(srv, 'POST', '/api/v1/index/retrieve', { publicKey: entry.publicKey });
         expect(byKey.status).toBe(200);

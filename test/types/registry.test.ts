@@ -60,6 +60,8 @@ describe('the supported kinds', () => {
       { kind: 'dsse', versions: ['0.0.1'] },
       { kind: 'intoto', versions: ['0.0.1', '0.0.2'] },
       { kind: 'rekord', versions: ['0.0.1'] },
+      { kind: 'cose', versions: ['0.0.1'] },
+      { kind: 'tuf', versions: ['0.0.1'] },
     ]);
   });
 });

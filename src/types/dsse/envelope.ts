@@ -177,7 +177,11 @@ function digestKeys(list: unknown, nameField: string): string[] | undefined {
     if (digest === undefined) continue;
     if (!isObject(digest)) return undefined;
     for (const [alg, value] of Object.entries(digest)) {
-      if (value === null) continue;
+      // Go decodes a null map value as "", so Rekor indexes "<alg>:".
+      if (value === null) {
+        keys.push(`${alg}:`);
+        continue;
+      }
       if (typeof value !== 'string') return undefined;
       keys.push(`${alg}:${value}`);
     }
