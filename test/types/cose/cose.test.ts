@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { InvalidEntryError } from '../../../src/errors';
 import { checkWellFormed, decodeCbor } from '../../../src/types/cose/cbor';
-import { createCoseV001, inTotoSubjectDigests, parseSign1 } from '../../../src/types/cose/v0.0.1';
+import { parseSign1 } from '../../../src/types/cose/sign1';
+import { createCoseV001, inTotoSubjectDigests } from '../../../src/types/cose/v0.0.1';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'types', 'cose');
 const cose = createCoseV001();
