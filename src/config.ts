@@ -25,6 +25,10 @@ export interface ServeConfig {
   requestTimeoutMs: number;
   /** Most signatures (and verifiers) one DSSE envelope may carry. */
   maxSignatures: number;
+  /** Most entries in one archive (jar, alpine). */
+  maxArchiveEntries: number;
+  /** Most bytes decompressed from one archive (jar, alpine). */
+  maxArchiveBytes: number;
   maxBatch: number;
   /** Worker threads that validate entries (0: validate on the main thread). */
   validationWorkers: number;
@@ -76,6 +80,8 @@ export function serveConfig(flags: Flags): ServeConfig {
     maxJsonDepth: int(str(flags, 'max-json-depth', 'GLASSLOG_MAX_JSON_DEPTH'), '--max-json-depth', 32, 4, 1000),
     requestTimeoutMs: int(str(flags, 'request-timeout-ms', 'GLASSLOG_REQUEST_TIMEOUT_MS'), '--request-timeout-ms', 30_000, 100, 3_600_000),
     maxSignatures: int(str(flags, 'max-signatures', 'GLASSLOG_MAX_SIGNATURES'), '--max-signatures', 16, 1, 1024),
+    maxArchiveEntries: int(str(flags, 'max-archive-entries', 'GLASSLOG_MAX_ARCHIVE_ENTRIES'), '--max-archive-entries', 65_536, 1, 10_000_000),
+    maxArchiveBytes: int(str(flags, 'max-archive-bytes', 'GLASSLOG_MAX_ARCHIVE_BYTES'), '--max-archive-bytes', 64 << 20, 1024, 16 << 30),
     maxBatch: int(str(flags, 'max-batch', 'GLASSLOG_MAX_BATCH'), '--max-batch', 1024, 1, 65536),
     validationWorkers: int(
       str(flags, 'validation-workers', 'GLASSLOG_VALIDATION_WORKERS'),

@@ -33,6 +33,8 @@ const OPTIONS = {
   'max-json-depth': { type: 'string' },
   'request-timeout-ms': { type: 'string' },
   'max-signatures': { type: 'string' },
+  'max-archive-entries': { type: 'string' },
+  'max-archive-bytes': { type: 'string' },
   'log-level': { type: 'string' },
   out: { type: 'string' },
   type: { type: 'string' },

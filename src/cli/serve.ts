@@ -28,6 +28,8 @@ export const SERVE_HELP = `glasslog serve — run the transparency log
   --max-json-depth N     deepest JSON nesting in a body (GLASSLOG_MAX_JSON_DEPTH, default 32)
   --request-timeout-ms N time a client has to send its request (GLASSLOG_REQUEST_TIMEOUT_MS, default 30000)
   --max-signatures N     most signatures or verifiers per DSSE envelope (GLASSLOG_MAX_SIGNATURES, default 16)
+  --max-archive-entries N  most entries in a jar or apk (GLASSLOG_MAX_ARCHIVE_ENTRIES, default 65536)
+  --max-archive-bytes N  most bytes unpacked from a jar or apk (GLASSLOG_MAX_ARCHIVE_BYTES, default 67108864)
   --max-batch N          most entries per sequencer transaction (GLASSLOG_MAX_BATCH, default 1024)
   --validation-workers N threads that check entries' signatures (GLASSLOG_VALIDATION_WORKERS;
                          default: CPUs - 1, at least 1, at most 4; 0 checks on the main thread)
@@ -98,6 +100,7 @@ export async function startServer(config: ServeConfig, logger: Logger = defaultL
   const validator = createValidator(config.validationWorkers, {
     maxAttestationSize: config.maxAttestationSize,
     maxSignatures: config.maxSignatures,
+    archiveLimits: { maxEntries: config.maxArchiveEntries, maxExpandedBytes: config.maxArchiveBytes },
   });
   const app = createApp({
     log,

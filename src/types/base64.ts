@@ -9,25 +9,39 @@
  * `Buffer.from(s, 'base64')` is far looser (it skips any junk), hence this gate.
  */
 
-const STD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/**
+ * Whether `text` (CR and LF already removed) is padded base64 in the given alphabet: a
+ * multiple of four characters, `=` only as one or two final pad characters. A linear scan:
+ * a regular expression over megabytes of text overflows V8's backtracking stack.
+ */
+function isPadded(text: string, alphabet: (c: number) => boolean): boolean {
+  if (text.length % 4 !== 0) return false;
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  for (let i = 0; i < text.length - pad; i++) if (!alphabet(text.charCodeAt(i))) return false;
+  return true;
+}
+
+const isAlnum = (c: number) => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
+const isStdChar = (c: number) => isAlnum(c) || c === 0x2b || c === 0x2f; // + /
+const isUrlChar = (c: number) => isAlnum(c) || c === 0x2d || c === 0x5f; // - _
+
+const withoutLineBreaks = (text: string) => (text.includes('\r') || text.includes('\n') ? text.replace(/[\r\n]/g, '') : text);
 
 /** Whether Go's StdEncoding would decode `text` without error. */
 export function isGoStdBase64(text: string): boolean {
-  return STD_BASE64.test(text.replace(/[\r\n]/g, ''));
+  return isPadded(withoutLineBreaks(text), isStdChar);
 }
 
 /** Decode as Go's StdEncoding does; null when Go would report an error. */
 export function decodeGoStdBase64(text: string): Buffer | null {
-  const compact = text.replace(/[\r\n]/g, '');
-  if (!STD_BASE64.test(compact)) return null;
+  const compact = withoutLineBreaks(text);
+  if (!isPadded(compact, isStdChar)) return null;
   return Buffer.from(compact, 'base64');
 }
 
-const URL_BASE64 = /^(?:[A-Za-z0-9_-]{4})*(?:[A-Za-z0-9_-]{2}==|[A-Za-z0-9_-]{3}=)?$/;
-
 /** Decode as Go's base64.URLEncoding (padded, `-_` alphabet, CR/LF skipped); null on error. */
 export function decodeGoUrlBase64(text: string): Buffer | null {
-  const compact = text.replace(/[\r\n]/g, '');
-  if (!URL_BASE64.test(compact)) return null;
+  const compact = withoutLineBreaks(text);
+  if (!isPadded(compact, isUrlChar)) return null;
   return Buffer.from(compact, 'base64url');
 }

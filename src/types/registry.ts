@@ -9,14 +9,19 @@
  * object or an unknown version with 400 (InvalidEntryError), with Rekor's messages.
  */
 import { InvalidEntryError, UnprocessableError } from '../errors';
+import { createAlpineV001 } from './alpine/v0.0.1';
+import { resolveArchiveLimits, type ArchiveLimits } from './archive/limits';
 import { createCoseV001 } from './cose/v0.0.1';
 import { createDsseV001 } from './dsse/v0.0.1';
 import { createHashedRekordV001, type HashedRekordOptions } from './hashedrekord/v0.0.1';
 import { createIntotoV001 } from './intoto/v0.0.1';
+import { createJarV001 } from './jar/v0.0.1';
+import { createHelmV001 } from './helm/v0.0.1';
 import { createIntotoV002 } from './intoto/v0.0.2';
 import { createTufV001 } from './tuf/v0.0.1';
 import { minisignFormat } from './rekord/minisign';
 import { pgpFormat } from './rekord/pgp';
+import { createRpmV001 } from './rpm/v0.0.1';
 import { sshFormat } from './rekord/ssh';
 import { createRekordV001 } from './rekord/v0.0.1';
 import { x509Format } from './rekord/x509';
@@ -56,6 +61,8 @@ export interface EntryTypeOptions extends HashedRekordOptions {
    * Rekor has no limit; checking every signature against every verifier is quadratic work.
    */
   maxSignatures?: number;
+  /** Limits on archives the server unpacks (jar, alpine); see src/types/archive/limits.ts. */
+  archiveLimits?: Partial<ArchiveLimits>;
 }
 
 /** The semantic-version pattern Rekor's OpenAPI document puts on every apiVersion. */
@@ -83,6 +90,10 @@ export function createEntryTypeRegistry(options: EntryTypeOptions = {}): EntryTy
     createRekordV001([x509Format, pgpFormat, minisignFormat, sshFormat]),
     createCoseV001(options),
     createTufV001(),
+    createJarV001(resolveArchiveLimits(options.archiveLimits)),
+    createAlpineV001(resolveArchiveLimits(options.archiveLimits)),
+    createRpmV001(),
+    createHelmV001(),
   ];
   const byKind = new Map<string, Map<string, EntryType>>();
   for (const type of types) {

@@ -11,6 +11,7 @@ import { canonicalizeProposedEntry } from '../../src/types/registry';
 import { backends, type Backend } from '../helpers/backends';
 import { call, checkLogEntry, expectRekorError } from '../helpers/api';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { makeZip } from '../helpers/zip';
 import { dsseEntry, inTotoStatement, intotoV001Entry, intotoV002Entry, newKey, signEnvelope } from '../helpers/entries';
 
 interface KindCase {
@@ -47,7 +48,88 @@ const coseCase = (name: string) => JSON.parse(readFileSync(join(COSE, `${name}.j
 const TUF = join(__dirname, '..', 'fixtures', 'types', 'tuf', 'cases');
 const tufCase = (name: string) => JSON.parse(readFileSync(join(TUF, `${name}.json`), 'utf8')) as unknown;
 
+const fixture = (path: string) => readFileSync(join(__dirname, '..', 'fixtures', 'types', path));
+const flipMiddle = (bytes: Buffer) => {
+  const out = Buffer.from(bytes);
+  out[out.length >> 1]! ^= 0xff;
+  return out;
+};
+
 const cases: KindCase[] = [
+  {
+    name: 'rpm 0.0.1 (Rekor test data)',
+    make() {
+      const rpm = fixture('rpm/test.rpm');
+      const key = fixture('rpm/test_rpm_public_key.key');
+      const spec = (pkg: Buffer, publicKey: Buffer) => ({
+        kind: 'rpm',
+        apiVersion: '0.0.1',
+        spec: { package: { content: pkg.toString('base64') }, publicKey: { content: publicKey.toString('base64') } },
+      });
+      return {
+        valid: spec(rpm, key),
+        publicKey: { format: 'pgp', content: key.toString('base64') },
+        wrongSignature: spec(flipMiddle(rpm), key),
+        wrongKey: spec(rpm, fixture('rekord/pgp/valid_armored_public.pgp')),
+        malformed: spec(rpm.subarray(0, 200), key),
+      };
+    },
+  },
+  {
+    name: 'helm 0.0.1 (Rekor test data)',
+    make() {
+      const prov = fixture('helm/test-0.1.0.tgz.prov');
+      const key = fixture('helm/test_helm_armor.pub');
+      const spec = (provenance: Buffer, publicKey: Buffer) => ({
+        kind: 'helm',
+        apiVersion: '0.0.1',
+        spec: { chart: { provenance: { content: provenance.toString('base64') } }, publicKey: { content: publicKey.toString('base64') } },
+      });
+      const tampered = Buffer.from(prov.toString('utf8').replace('version: 0.1.0', 'version: 0.1.1'));
+      return {
+        valid: spec(prov, key),
+        publicKey: { format: 'pgp', content: key.toString('base64') },
+        wrongSignature: spec(tampered, key),
+        wrongKey: spec(prov, fixture('rekord/pgp/valid_armored_public.pgp')),
+        malformed: spec(Buffer.from('not a clearsigned provenance file'), key),
+      };
+    },
+  },
+  {
+    name: 'jar 0.0.1 (Rekor test data; the signer travels inside the jar)',
+    make() {
+      const jar = fixture('jar/test.jar');
+      const spec = (archive: Buffer) => ({ kind: 'jar', apiVersion: '0.0.1', spec: { archive: { content: archive.toString('base64') } } });
+      const manifest = Buffer.from('Manifest-Version: 1.0\r\n\r\n');
+      return {
+        valid: spec(jar),
+        wrongSignature: spec(flipMiddle(jar)),
+        // No signer at all: the only "wrong key" a jar can carry is none (a swapped
+        // certificate is refused in test/types/jar).
+        wrongKey: spec(makeZip([{ name: 'META-INF/MANIFEST.MF', data: manifest }, { name: 'a.txt', data: Buffer.from('a') }])),
+        malformed: spec(jar.subarray(0, 100)),
+      };
+    },
+  },
+  {
+    name: 'alpine 0.0.1 (Rekor test data)',
+    make() {
+      const apk = fixture('alpine/test_alpine.apk');
+      const key = fixture('alpine/test_alpine.pub');
+      const spec = (pkg: Buffer, publicKey: Buffer) => ({
+        kind: 'alpine',
+        apiVersion: '0.0.1',
+        spec: { package: { content: pkg.toString('base64') }, publicKey: { content: publicKey.toString('base64') } },
+      });
+      const otherKey = readFileSync(join(__dirname, '..', 'fixtures', 'crypto', 'keys', 'ecdsa-p256.pub.pem'));
+      return {
+        valid: spec(apk, key),
+        wrongSignature: spec(flipMiddle(apk), key),
+        wrongKey: spec(apk, otherKey),
+        malformed: spec(apk.subarray(0, 50), key),
+      };
+    },
+  },
   {
     name: 'tuf 0.0.1 (timestamp metadata, expires 2099)',
     make() {

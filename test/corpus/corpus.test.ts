@@ -6,9 +6,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
+import { deflateRawSync, gzipSync } from 'node:zlib';
 import { generateSigningKey } from '../../src/crypto';
 import { backends, type Backend, type FreshDatabase } from '../helpers/backends';
 import { spawnServer, type ServerProcess } from '../helpers/process';
+import { makeZip } from '../helpers/zip';
 
 const HERE = __dirname;
 /** Short, so the slow-drip case does not hold the suite up. */
@@ -22,8 +24,16 @@ interface Case {
   text?: string;
   base64?: string;
   headers?: Record<string, string>;
-  generate?: { kind: 'deep-array' | 'deep-spec' | 'big-body' | 'slow-drip'; depth?: number; bytes?: number; bytesPerSecond?: number; seconds?: number };
+  generate?: {
+    kind: 'deep-array' | 'deep-spec' | 'big-body' | 'slow-drip' | 'zip-bomb' | 'zip-huge-declared' | 'gzip-bomb' | 'tar-huge-declared';
+    depth?: number;
+    bytes?: number;
+    bytesPerSecond?: number;
+    seconds?: number;
+  };
   expect: number;
+  /** A pattern the error message must match, where the reason matters (e.g. a limit). */
+  message?: string;
 }
 
 const corpus = JSON.parse(readFileSync(join(HERE, 'cases.json'), 'utf8')) as { cases: Case[] };
@@ -60,7 +70,44 @@ function bodyOf(c: Case): Buffer | undefined {
     return Buffer.from(`{"kind":"hashedrekord","apiVersion":"0.0.1","spec":${deep}}`);
   }
   if (g?.kind === 'big-body') return Buffer.from(JSON.stringify({ kind: 'hashedrekord', pad: 'x'.repeat(g.bytes!) }));
+  if (g) return Buffer.from(JSON.stringify(archiveBomb(g.kind)));
   return undefined;
+}
+
+const MANIFEST = Buffer.from('Manifest-Version: 1.0\r\n\r\n');
+
+/** Archives that expand far past their size: each must be refused by the archive limits. */
+function archiveBomb(kind: string): unknown {
+  const jar = (zip: Buffer) => ({ kind: 'jar', apiVersion: '0.0.1', spec: { archive: { content: zip.toString('base64') } } });
+  const apk = (pkg: Buffer) => ({
+    kind: 'alpine',
+    apiVersion: '0.0.1',
+    spec: { package: { content: pkg.toString('base64') }, publicKey: { content: fileBytes('files/odd-extensions.crt.pem').toString('base64') } },
+  });
+  switch (kind) {
+    case 'zip-bomb':
+      // The manifest itself: it is read before any signature is looked for.
+      return jar(makeZip([{ name: 'META-INF/MANIFEST.MF', compressed: deflateRawSync(Buffer.alloc(80 << 20)), declaredSize: 100, crc: 0 }]));
+    case 'zip-huge-declared':
+      return jar(makeZip([{ name: 'META-INF/MANIFEST.MF', data: MANIFEST }, { name: 'huge.bin', compressed: deflateRawSync(Buffer.alloc(10)), declaredSize: 0xfffffffe, crc: 0 }]));
+    case 'gzip-bomb':
+      return apk(gzipSync(Buffer.alloc(100 << 20)));
+    case 'tar-huge-declared': {
+      const header = Buffer.alloc(512);
+      header.write('.SIGN.RSA.key.rsa.pub', 0);
+      header.write('0000644\0', 100);
+      header.write('77777777777\0', 124); // size: 8 GiB - 1, in octal
+      header.write('ustar\0', 257);
+      header.write('00', 263);
+      header.fill(' ', 148, 156);
+      let sum = 0;
+      for (const b of header) sum += b;
+      header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+      return apk(gzipSync(Buffer.concat([header, Buffer.alloc(1024)])));
+    }
+    default:
+      throw new Error(`unknown generator ${kind}`);
+  }
 }
 
 interface Answer {
@@ -147,6 +194,7 @@ describe.each(backends().map((b) => [b.name, b] as [string, Backend]))('the bad-
     const json = JSON.parse(answer.text) as { code: number; message: string };
     expect(json).toEqual({ code: c.expect, message: expect.any(String) });
     expect(json.message.length).toBeGreaterThan(0);
+    if (c.message) expect(json.message).toMatch(new RegExp(c.message, 'i'));
     expect(exited).toBe(false);
     expect(await treeSize()).toBe(before);
   }, 30_000);

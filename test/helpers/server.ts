@@ -33,6 +33,8 @@ export async function startTestServer(
       maxJsonDepth: 32,
       requestTimeoutMs: 30_000,
       maxSignatures: 16,
+      maxArchiveEntries: 65_536,
+      maxArchiveBytes: 64 << 20,
       maxBatch: 1024,
       validationWorkers: 1,
       maxAttestationSize: 100 * 1024,

@@ -62,6 +62,10 @@ describe('the supported kinds', () => {
       { kind: 'rekord', versions: ['0.0.1'] },
       { kind: 'cose', versions: ['0.0.1'] },
       { kind: 'tuf', versions: ['0.0.1'] },
+      { kind: 'jar', versions: ['0.0.1'] },
+      { kind: 'alpine', versions: ['0.0.1'] },
+      { kind: 'rpm', versions: ['0.0.1'] },
+      { kind: 'helm', versions: ['0.0.1'] },
     ]);
   });
 });
