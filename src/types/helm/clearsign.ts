@@ -10,7 +10,7 @@
  * Go panics on a message with no line at all before the signature (it slices the empty
  * plaintext at -1); here that input is simply not a clearsigned message.
  */
-import { decodeArmor, goTrimSpace, type ArmorBlock } from '../rpm/pgp-packets';
+import { decodeArmor, goTrimSpace, type ArmorBlock } from '../pki/pgp/packets';
 
 const START = Buffer.from('\n-----BEGIN PGP SIGNED MESSAGE-----');
 const END_TEXT = Buffer.from('-----BEGIN PGP SIGNATURE-----');

@@ -19,16 +19,13 @@ import { InvalidEntryError } from '../../errors';
 import type { CanonicalEntry, EntryType } from '../registry';
 import { compileSpecValidator } from '../schema';
 import { asObject, decodeContent, requireSpecObject, withUrlHint } from '../rpm/go-decode';
-import { checkDetachedSignature, PgpKeyError, readPgpPublicKey } from '../rpm/pgp-keyring';
-import { armorLikeGo } from '../rekord/pgp';
-import { decodeArmor, isKnownTag, PACKET, parseSignature, PgpError, readPacket, unknownTagError, type GoSignature } from '../rpm/pgp-packets';
+import { PgpKeyError, readPgpPublicKey } from '../pki/pgp/keyring';
+import type { decodeArmor } from '../pki/pgp/packets';
+import { readPgpSignature, verifyPgpSignature, type PgpSignature } from '../pki/pgp/signature';
 import { chartAlgorithmHash, parseProvenance, ProvenanceError } from './provenance';
 
 export const KIND = 'helm';
 export const API_VERSION = '0.0.1';
-
-/** Compressed data packet tag. */
-const COMPRESSED = 8;
 
 const validateModel = compileSpecValidator({ path: 'helm/v0.0.1/helm_v0_0_1_schema.json' });
 
@@ -125,13 +122,7 @@ async function canonicalize(spec: unknown): Promise<CanonicalEntry> {
   }
 
   const signature = readSignature(provenance.block.armoredSignature);
-  try {
-    const first = firstPacketForVerify(signature.bytes);
-    await checkDetachedSignature(publicKey.entities, provenance.block.bytes, signature.bytes, first.creationTime);
-  } catch (err) {
-    if (err instanceof PgpError) throw new InvalidEntryError(err.message);
-    throw err;
-  }
+  await verifyPgpSignature(signature, publicKey, provenance.block.bytes);
 
   // Upstream reads the chart hash in Canonicalize, outside its InputValidationError
   // wrapping, so a provenance without a usable `files` entry gets a 500 there ("unable to
@@ -165,82 +156,8 @@ async function canonicalize(spec: unknown): Promise<CanonicalEntry> {
   };
 }
 
-/**
- * pgp.NewSignature(block.ArmoredSignature.Body): the raw signature bytes (read to the end
- * of the armor); they must start, past packets go-crypto skips, with a signature packet.
- * The canonical value is those bytes armored as Go's armor.Encode writes them — or, should
- * the bytes themselves be armor, kept as they are.
- */
-function readSignature(armor: NonNullable<ReturnType<typeof decodeArmor>>): { bytes: Buffer; canonical: Buffer } {
+/** pgp.NewSignature over the clearsign block's armored signature body. */
+function readSignature(armor: NonNullable<ReturnType<typeof decodeArmor>>): PgpSignature {
   if (armor.bodyError) throw new InvalidEntryError(`unable to read PGP signature: ${armor.bodyError.message}`);
-  const input = armor.body;
-  const inner = decodeArmor(input);
-  let packets = input;
-  if (inner) {
-    if (inner.type !== 'PGP SIGNATURE') throw new InvalidEntryError('invalid PGP signature provided');
-    packets = inner.body;
-  }
-  let pos = 0;
-  for (;;) {
-    let read;
-    try {
-      read = readPacket(packets, pos);
-    } catch (err) {
-      if (err instanceof PgpError) throw new InvalidEntryError(`invalid PGP signature: ${err.message}`);
-      throw err;
-    }
-    if (!read) throw new InvalidEntryError('invalid PGP signature: EOF');
-    pos = read.next;
-    const { tag, body } = read.packet;
-    if (tag === PACKET.signature) {
-      try {
-        parseSignature(body);
-        // (The first signature packet found: what follows does not matter here.)
-      } catch (err) {
-        if (err instanceof PgpError && err.kind === 'unsupported') continue;
-        if (err instanceof PgpError) throw new InvalidEntryError(`invalid PGP signature: ${err.message}`);
-        throw err;
-      }
-      break;
-    }
-    if (tag === PACKET.marker) continue;
-    if (tag === COMPRESSED && body.length > 0 && body[0]! > 3) {
-      // go-crypto's packet reader does not skip this unsupported packet.
-      throw new InvalidEntryError(`invalid PGP signature: openpgp: unsupported feature: unknown compression algorithm: ${body[0]}`);
-    }
-    if (!isKnownTag(tag) || tag === PACKET.trust) {
-      const err = unknownTagError(tag);
-      if (err.kind === 'unknown-packet') continue;
-      throw new InvalidEntryError(`invalid PGP signature: ${err.message}`);
-    }
-    throw new InvalidEntryError('valid PGP signature was not detected');
-  }
-  return { bytes: packets, canonical: inner ? input : armorLikeGo('PGP SIGNATURE', input) };
-}
-
-/**
- * Signature.Verify's own read of the first packet (packet.Read: nothing skipped), whose
- * creation time becomes the verification time.
- */
-function firstPacketForVerify(bytes: Buffer): GoSignature {
-  const fail = (m: string) => new InvalidEntryError(`error reading PGP signature: ${m}`);
-  let read;
-  try {
-    read = readPacket(bytes, 0);
-  } catch (err) {
-    if (err instanceof PgpError) throw fail(err.message);
-    throw err;
-  }
-  if (!read) throw fail('EOF');
-  const { tag, body } = read.packet;
-  if (tag !== PACKET.signature) {
-    if (!isKnownTag(tag) || tag === PACKET.trust) throw fail(unknownTagError(tag).message);
-    throw new InvalidEntryError('valid PGP signature was not detected');
-  }
-  try {
-    return parseSignature(body);
-  } catch (err) {
-    if (err instanceof PgpError) throw fail(err.message);
-    throw err;
-  }
+  return readPgpSignature(armor.body);
 }

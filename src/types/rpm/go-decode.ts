@@ -5,64 +5,8 @@
  * the "unsupported input type %T" answer for a spec that is not an object, and the
  * "a URL was given instead of inline content" hint glasslog adds (no remote fetch, ever).
  */
+import { goStdBase64 } from '../base64';
 import { InvalidEntryError } from '../../errors';
-
-const DECODE = new Int16Array(256).fill(-1);
-for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].entries()) DECODE[c.charCodeAt(0)] = i;
-
-const isNewline = (b: number) => b === 0x0a || b === 0x0d;
-
-/**
- * base64.StdEncoding.Decode(src): the decoded bytes, or the byte offset Go's
- * CorruptInputError reports (decodeQuantum, including its padding and newline rules).
- */
-export function goStdBase64(text: string | Buffer): { bytes: Buffer } | { errorAt: number } {
-  const src = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-  const out: number[] = [];
-  let si = 0;
-  while (si < src.length) {
-    const dbuf = [0, 0, 0, 0];
-    let dlen = 4;
-    let j = 0;
-    let ended = false;
-    for (j = 0; j < 4; j++) {
-      if (si === src.length) {
-        if (j === 0) return { bytes: Buffer.from(out) };
-        return { errorAt: si - j };
-      }
-      const input = src[si]!;
-      si++;
-      const value = DECODE[input]!;
-      if (value >= 0) {
-        dbuf[j] = value;
-        continue;
-      }
-      if (isNewline(input)) {
-        j--;
-        continue;
-      }
-      if (input !== 0x3d) return { errorAt: si - 1 };
-      // Padding.
-      if (j === 0 || j === 1) return { errorAt: si - 1 };
-      if (j === 2) {
-        while (si < src.length && isNewline(src[si]!)) si++;
-        if (si === src.length) return { errorAt: src.length };
-        if (src[si] !== 0x3d) return { errorAt: si - 1 };
-        si++;
-      }
-      while (si < src.length && isNewline(src[si]!)) si++;
-      if (si < src.length) return { errorAt: si };
-      dlen = j;
-      ended = true;
-      break;
-    }
-    const v = (dbuf[0]! << 18) | (dbuf[1]! << 12) | (dbuf[2]! << 6) | dbuf[3]!;
-    const bytes = [(v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff];
-    out.push(...bytes.slice(0, dlen - 1));
-    if (ended) break;
-  }
-  return { bytes: Buffer.from(out) };
-}
 
 /**
  * DecodeEntry's handling of one `format: byte` field: absent unless a non-empty string;

@@ -10,7 +10,7 @@
  *
  * The header parser (./header.ts) bounds-checks what go-rpmutils does not (Rekor panics,
  * hence 500, on a tag pointing outside the header); the OpenPGP key handling is
- * ./pgp-keyring.ts.
+ * ../pki/pgp/keyring.ts.
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../crypto';
@@ -19,8 +19,8 @@ import type { CanonicalEntry, EntryType } from '../registry';
 import { compileSpecValidator } from '../schema';
 import { asObject, decodeContent, requireSpecObject, withUrlHint } from './go-decode';
 import { getBytes, getNevra, RpmError } from './header';
-import { PgpKeyError, readPgpPublicKey } from './pgp-keyring';
-import { PgpError } from './pgp-packets';
+import { PgpKeyError, readPgpPublicKey } from '../pki/pgp/keyring';
+import { PgpError } from '../pki/pgp/packets';
 import { verifyRpm } from './verify';
 
 export const KIND = 'rpm';

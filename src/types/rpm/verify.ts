@@ -9,8 +9,8 @@
  * no usage, expiry or revocation checks, as go-rpmutils does.
  */
 import { createHash } from 'node:crypto';
-import { findKeyForSignature, verifySignatureBy, type Entity } from './pgp-keyring';
-import { isKnownTag, PACKET, parseSignature, PgpError, readPacket, unknownTagError, type GoSignature } from './pgp-packets';
+import { findKeyForSignature, verifySignatureBy, type Entity } from '../pki/pgp/keyring';
+import { isKnownTag, PACKET, parseSignature, PgpError, readPacket, unknownTagError, type GoSignature } from '../pki/pgp/packets';
 import {
   getBytes,
   getStringBytes,

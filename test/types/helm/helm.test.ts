@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { InvalidEntryError } from '../../../src/errors';
 import { createHelmV001 } from '../../../src/types/helm/v0.0.1';
-import { armorLikeGo } from '../../../src/types/rekord/pgp';
+import { armorLikeGo } from '../../../src/types/pki/pgp/armor';
 
 const DIR = join(__dirname, '..', '..', 'fixtures', 'types', 'helm');
 const fixture = (name: string) => readFileSync(join(DIR, name));

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as openpgp from 'openpgp';
 import { InvalidEntryError } from '../../../src/errors';
-import { armorLikeGo } from '../../../src/types/rekord/pgp';
+import { armorLikeGo } from '../../../src/types/pki/pgp/armor';
 import { createRpmV001 } from '../../../src/types/rpm/v0.0.1';
 
 const DIR = join(__dirname, '..', '..', 'fixtures', 'types', 'rpm');

@@ -29,7 +29,7 @@
  */
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import * as openpgp from 'openpgp';
-import { armorLikeGo } from '../rekord/pgp';
+import { armorLikeGo } from './armor';
 import {
   canSign,
   decodeArmor,
@@ -56,7 +56,7 @@ import {
   unsupportedError,
   usageFlags,
   type GoSignature,
-} from './pgp-packets';
+} from './packets';
 
 /** openpgp.js settings for parsing and arithmetic only: Go's policy is applied around it. */
 const OPENPGP_CONFIG = {

@@ -16,7 +16,7 @@
  * they are treated as unsupported packets. v5 is disabled in go-crypto's default build too.
  */
 import { createHash } from 'node:crypto';
-import { goStdBase64 } from './go-decode';
+import { goStdBase64 } from '../../base64';
 
 export type PgpErrorKind = 'structural' | 'unsupported' | 'unknown-packet' | 'fatal';
 
