@@ -30,6 +30,8 @@ export interface ServeConfig {
   /** Most bytes decompressed from one archive (jar, alpine). */
   maxArchiveBytes: number;
   maxBatch: number;
+  /** MiB of tiles kept in memory for proofs. */
+  tileCacheMb: number;
   /** Worker threads that validate entries (0: validate on the main thread). */
   validationWorkers: number;
   /** Largest intoto attestation kept, in bytes; 0 keeps none (Rekor's --max_attestation_size). */
@@ -83,6 +85,7 @@ export function serveConfig(flags: Flags): ServeConfig {
     maxArchiveEntries: int(str(flags, 'max-archive-entries', 'GLASSLOG_MAX_ARCHIVE_ENTRIES'), '--max-archive-entries', 65_536, 1, 10_000_000),
     maxArchiveBytes: int(str(flags, 'max-archive-bytes', 'GLASSLOG_MAX_ARCHIVE_BYTES'), '--max-archive-bytes', 64 << 20, 1024, 16 << 30),
     maxBatch: int(str(flags, 'max-batch', 'GLASSLOG_MAX_BATCH'), '--max-batch', 1024, 1, 65536),
+    tileCacheMb: int(str(flags, 'tile-cache-mb', 'GLASSLOG_TILE_CACHE_MB'), '--tile-cache-mb', 32, 1, 65536),
     validationWorkers: int(
       str(flags, 'validation-workers', 'GLASSLOG_VALIDATION_WORKERS'),
       '--validation-workers',

@@ -28,6 +28,7 @@ const OPTIONS = {
   origin: { type: 'string' },
   'max-body-bytes': { type: 'string' },
   'max-batch': { type: 'string' },
+  'tile-cache-mb': { type: 'string' },
   'validation-workers': { type: 'string' },
   'max-attestation-size': { type: 'string' },
   'max-json-depth': { type: 'string' },

@@ -31,6 +31,7 @@ export const SERVE_HELP = `glasslog serve — run the transparency log
   --max-archive-entries N  most entries in a jar or apk (GLASSLOG_MAX_ARCHIVE_ENTRIES, default 65536)
   --max-archive-bytes N  most bytes unpacked from a jar or apk (GLASSLOG_MAX_ARCHIVE_BYTES, default 67108864)
   --max-batch N          most entries per sequencer transaction (GLASSLOG_MAX_BATCH, default 1024)
+  --tile-cache-mb N      memory for Merkle tiles used by proofs (GLASSLOG_TILE_CACHE_MB, default 32)
   --validation-workers N threads that check entries' signatures (GLASSLOG_VALIDATION_WORKERS;
                          default: CPUs - 1, at least 1, at most 4; 0 checks on the main thread)
   --max-attestation-size N  largest intoto attestation kept, bytes (GLASSLOG_MAX_ATTESTATION_SIZE,
@@ -94,7 +95,7 @@ export async function startServer(config: ServeConfig, logger: Logger = defaultL
   }
   await whenDatabaseAnswers(() => store.migrate(), logger);
   const log = await whenDatabaseAnswers(
-    () => Log.open({ store, signer, hostname: config.origin, maxBatch: config.maxBatch }),
+    () => Log.open({ store, signer, hostname: config.origin, maxBatch: config.maxBatch, tileCacheBytes: config.tileCacheMb * 1024 * 1024 }),
     logger,
   );
   const validator = createValidator(config.validationWorkers, {

@@ -11,6 +11,7 @@ import { BadRequestError, NotFoundError } from '../errors';
 import type { CanonicalEntry } from '../types/registry';
 import type { EntryRecord, Store, TreeRecord } from '../store/store';
 import { Prover } from './prover';
+import { TileCache } from './tile-cache';
 import { Sequencer, type BatchObserver } from './sequencer';
 import { entryUuid, parseEntryUuid } from './uuid';
 
@@ -43,6 +44,8 @@ export interface LogOptions {
   /** Host name clients use; names the checkpoint signer and the origin of a new tree. */
   hostname: string;
   maxBatch?: number;
+  /** Bytes of tiles (with their interiors) kept in memory for proofs. */
+  tileCacheBytes?: number;
   observer?: BatchObserver;
 }
 
@@ -67,7 +70,7 @@ export class Log {
     private active: TreeRecord,
     opts: LogOptions,
   ) {
-    this.prover = new Prover(store);
+    this.prover = new Prover(store, new TileCache(opts.tileCacheBytes));
     this.sequencer = new Sequencer({
       store,
       signer,

@@ -8,8 +8,12 @@
 import { HASH_SIZE } from '../merkle';
 import type { StoredTile } from '../store/store';
 
-/** Default bound: 1,024 full tiles with interiors — every level ≥ 1 tile of a 2^26-leaf tree fits in a few. */
-export const DEFAULT_TILE_CACHE_BYTES = 16 * 1024 * 1024;
+/**
+ * Default bound: 2,048 full tiles with their interiors. Every tile above level 0 of a tree
+ * of 2^27 leaves fits with room to spare; level-0 tiles are read from the database when
+ * random proofs outrun the cache (--tile-cache-mb trades memory for those reads).
+ */
+export const DEFAULT_TILE_CACHE_BYTES = 32 * 1024 * 1024;
 
 const sizeOf = (t: StoredTile): number => t.hashes.length + (t.interior?.length ?? 0);
 

@@ -36,6 +36,7 @@ export async function startTestServer(
       maxArchiveEntries: 65_536,
       maxArchiveBytes: 64 << 20,
       maxBatch: 1024,
+      tileCacheMb: 32,
       validationWorkers: 1,
       maxAttestationSize: 100 * 1024,
       logLevel: 'silent',
