@@ -25,7 +25,7 @@ import {
   refuseUrlOnly,
   sha256Hex,
   type JsonObject,
-} from '../archive/entry-spec';
+} from '../decode-entry';
 import { goString } from '../archive/go-text';
 import { ExpansionBudget, resolveArchiveLimits, type ArchiveLimits } from '../archive/limits';
 import { parseX509PublicKey } from '../pki/x509';

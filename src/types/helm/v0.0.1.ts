@@ -18,7 +18,7 @@ import { canonicalJson } from '../../crypto';
 import { InvalidEntryError } from '../../errors';
 import type { CanonicalEntry, EntryType } from '../registry';
 import { compileSpecValidator } from '../schema';
-import { asObject, decodeContent, requireSpecObject, withUrlHint } from '../rpm/go-decode';
+import { asObject, decodeContent, requireSpecObject, withUrlHint } from '../decode-entry';
 import { PgpKeyError, readPgpPublicKey } from '../pki/pgp/keyring';
 import type { decodeArmor } from '../pki/pgp/packets';
 import { readPgpSignature, verifyPgpSignature, type PgpSignature } from '../pki/pgp/signature';

@@ -28,7 +28,7 @@ import {
   refuseUrlOnly,
   sha256Hex,
   type JsonObject,
-} from '../archive/entry-spec';
+} from '../decode-entry';
 import { ExpansionBudget, resolveArchiveLimits, type ArchiveLimits } from '../archive/limits';
 import { ZipArchive } from '../archive/zip';
 import type { CanonicalEntry, EntryType } from '../registry';

@@ -17,7 +17,7 @@ import { canonicalJson } from '../../crypto';
 import { InvalidEntryError } from '../../errors';
 import type { CanonicalEntry, EntryType } from '../registry';
 import { compileSpecValidator } from '../schema';
-import { asObject, decodeContent, requireSpecObject, withUrlHint } from './go-decode';
+import { asObject, decodeContent, requireSpecObject, withUrlHint } from '../decode-entry';
 import { getBytes, getNevra, RpmError } from './header';
 import { PgpKeyError, readPgpPublicKey } from '../pki/pgp/keyring';
 import { PgpError } from '../pki/pgp/packets';
