@@ -13,6 +13,7 @@ import type { RekordFormat } from './rekord/format';
 import { minisignFormat } from './rekord/minisign';
 import { pgpFormat } from './rekord/pgp';
 import { sshFormat } from './rekord/ssh';
+import { canonicalValue, readRoot } from './tuf/metadata';
 
 /** The formats Rekor's OpenAPI document allows in SearchIndex.publicKey.format. */
 const PUBLIC_KEY_FORMATS = ['pgp', 'x509', 'minisign', 'ssh', 'tuf'];
@@ -20,6 +21,8 @@ const PUBLIC_KEY_FORMATS = ['pgp', 'x509', 'minisign', 'ssh', 'tuf'];
 /** The key formats searchable here, each with Rekor's canonical form of a key (CanonicalValue). */
 const CANONICAL_KEY: Record<string, (bytes: Buffer) => Promise<Buffer>> = {
   x509: async (bytes) => parseX509PublicKey(bytes).canonicalPem,
+  // pkg/pki/tuf NewPublicKey (a root.json that verifies itself) and CanonicalValue.
+  tuf: async (bytes) => canonicalValue(readRoot(bytes, new Date()).document),
   ...Object.fromEntries(
     ([pgpFormat, minisignFormat, sshFormat] as RekordFormat[]).map((f) => [f.name, async (bytes: Buffer) => (await f.parsePublicKey(bytes)).canonical]),
   ),

@@ -133,9 +133,12 @@ const cases: KindCase[] = [
   {
     name: 'tuf 0.0.1 (timestamp metadata, expires 2099)',
     make() {
-      const valid = tufCase('tuf-valid-timestamp');
+      const valid = tufCase('tuf-valid-timestamp') as { spec: { root: { content: unknown } } };
+      const root = valid.spec.root.content;
+      const rootBytes = typeof root === 'string' ? Buffer.from(root, 'base64') : Buffer.from(JSON.stringify(root));
       return {
         valid,
+        publicKey: { format: 'tuf', content: rootBytes.toString('base64') },
         wrongSignature: tufCase('tuf-err-badsig'),
         wrongKey: tufCase('tuf-err-threshold'),
         malformed: tufCase('tuf-err-no-metadata-content'),

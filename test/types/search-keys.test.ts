@@ -29,7 +29,7 @@ describe('the search key of a public key', () => {
     ['not an object', 'key', UnprocessableError],
     ['without a format', { content: b64(signer.publicKeyPem) }, UnprocessableError],
     ['of a format Rekor does not know', { format: 'jwk', content: 'e30=' }, UnprocessableError],
-    ['of a format this log does not hold', { format: 'tuf', content: 'e30=' }, BadRequestError],
+    ['whose content is not a TUF root', { format: 'tuf', content: 'e30=' }, BadRequestError],
     ['whose content is not a PGP key', { format: 'pgp', content: b64('not a key') }, BadRequestError],
     ['whose content is not base64', { format: 'x509', content: '%%' }, UnprocessableError],
     ['whose content is not a key', { format: 'x509', content: b64('not a key') }, BadRequestError],
