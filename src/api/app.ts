@@ -1,6 +1,7 @@
 /**
  * The Express app: request ids, input limits (body size, JSON depth, time to send the
- * request), the Rekor v1 routes, health checks and the one error handler. It only translates HTTP to calls on the Log and back.
+ * request), the Rekor v1 routes, health checks and the one error handler. It only
+ * translates HTTP to calls on the Log and back.
  */
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
