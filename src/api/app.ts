@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Log } from '../log/log';
+import type { Metrics } from '../metrics/metrics';
 import type { Store } from '../store/store';
 import type { Validator } from '../types/validator-pool';
 import { errorHandler, sendError } from './errors';
@@ -34,6 +35,8 @@ export interface AppOptions {
   requestTimeoutMs: number;
   /** Turns a proposed entry into a canonical one (schema, signature, canonical body). */
   validator: Pick<Validator, 'canonicalize'>;
+  /** Counted per request and served at GET /metrics. */
+  metrics: Metrics;
 }
 
 export function createApp(opts: AppOptions): Express {
@@ -47,16 +50,11 @@ export function createApp(opts: AppOptions): Express {
     res.setHeader('X-Request-Id', req.id);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      opts.logger.info(
-        {
-          reqId: req.id,
-          method: req.method,
-          path: req.path,
-          status: res.statusCode,
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
-        },
-        'request',
-      );
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      // The route pattern, never the raw path: UUIDs must not become label values.
+      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      opts.metrics.httpRequest(req.method, route, res.statusCode, ms / 1000);
+      opts.logger.info({ reqId: req.id, method: req.method, path: req.path, status: res.statusCode, ms }, 'request');
     });
     next();
   });
@@ -66,6 +64,9 @@ export function createApp(opts: AppOptions): Express {
   app.use(express.json({ limit: opts.maxBodyBytes, type: () => true, strict: false, verify: jsonDepthCheck(opts.maxJsonDepth) }));
   app.use(deadline.bodyRead);
 
+  app.get('/metrics', async (_req, res) => {
+    res.type(opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics());
+  });
   app.use(healthRoutes(opts.store));
   app.use(logRoutes(opts.log));
   app.use(entryRoutes(opts.log, opts.validator));

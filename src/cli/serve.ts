@@ -14,6 +14,7 @@ import { createValidator } from '../types/validator-pool';
 import { KnexStore } from '../store/knex-store';
 import { isOutage } from '../store/unavailable';
 import { ConfigError, serveConfig, type Flags, type ServeConfig } from '../config';
+import { createMetrics } from '../metrics/metrics';
 
 export const SERVE_HELP = `glasslog serve — run the transparency log
 
@@ -94,8 +95,17 @@ export async function startServer(config: ServeConfig, logger: Logger = defaultL
     );
   }
   await whenDatabaseAnswers(() => store.migrate(), logger);
+  const metrics = createMetrics({ pool: () => store.connections() });
   const log = await whenDatabaseAnswers(
-    () => Log.open({ store, signer, hostname: config.origin, maxBatch: config.maxBatch, tileCacheBytes: config.tileCacheMb * 1024 * 1024 }),
+    () =>
+      Log.open({
+        store,
+        signer,
+        hostname: config.origin,
+        maxBatch: config.maxBatch,
+        tileCacheBytes: config.tileCacheMb * 1024 * 1024,
+        observer: metrics.batches,
+      }),
     logger,
   );
   const validator = createValidator(config.validationWorkers, {
@@ -111,7 +121,9 @@ export async function startServer(config: ServeConfig, logger: Logger = defaultL
     maxJsonDepth: config.maxJsonDepth,
     requestTimeoutMs: config.requestTimeoutMs,
     validator,
+    metrics,
   });
+  metrics.setHead((await log.info()).tree.treeSize, undefined);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);

@@ -29,7 +29,8 @@ export interface Sequenced {
 }
 
 export interface BatchObserver {
-  batchCommitted(info: { size: number; duplicates: number; seconds: number; treeSize: number }): void;
+  /** `kinds`: new entries of the batch by entry kind. */
+  batchCommitted(info: { size: number; duplicates: number; seconds: number; treeSize: number; kinds: Record<string, number> }): void;
 }
 
 interface Pending {
@@ -113,7 +114,10 @@ export class Sequencer {
       if (index === undefined) throw new Error('sequencer lost track of an entry');
       p.reject(new DuplicateEntryError(entryUuid(this.opts.treeId, p.leafHash), outcome.shardOffset + index));
     }
+    const kinds: Record<string, number> = {};
+    for (const f of outcome.fresh.values()) kinds[f.record.kind] = (kinds[f.record.kind] ?? 0) + 1;
     this.opts.observer?.batchCommitted({
+      kinds,
       size: outcome.fresh.size,
       duplicates: batch.length - outcome.fresh.size,
       seconds: Number(process.hrtime.bigint() - started) / 1e9,

@@ -205,6 +205,12 @@ export class KnexStore implements Store {
     });
   }
 
+  connections(): { used: number; free: number; pending: number } | undefined {
+    if (this.kind !== 'postgres') return undefined;
+    const pool = (this.db.client as { pool?: { numUsed(): number; numFree(): number; numPendingAcquires(): number } }).pool;
+    return pool ? { used: pool.numUsed(), free: pool.numFree(), pending: pool.numPendingAcquires() } : undefined;
+  }
+
   ping(): Promise<void> {
     return guard('checking readiness', async () => {
       await this.db.raw('SELECT 1');

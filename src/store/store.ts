@@ -77,6 +77,8 @@ export interface Store {
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** Connections of the PostgreSQL pool by state; undefined for the embedded database. */
+  connections(): { used: number; free: number; pending: number } | undefined;
   close(): Promise<void>;
 
   /** The active tree, creating it from `create()` when there is none (safe to race). */
