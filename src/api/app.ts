@@ -12,6 +12,7 @@ import type { Store } from '../store/store';
 import type { Validator } from '../types/validator-pool';
 import { errorHandler, sendError } from './errors';
 import { jsonDepthCheck, requestDeadline } from './limits';
+import { OPENAPI_DOCUMENT } from './openapi';
 import { entryRoutes } from './routes/entries';
 import { healthRoutes } from './routes/health';
 import { logRoutes } from './routes/log';
@@ -64,6 +65,9 @@ export function createApp(opts: AppOptions): Express {
   app.use(express.json({ limit: opts.maxBodyBytes, type: () => true, strict: false, verify: jsonDepthCheck(opts.maxJsonDepth) }));
   app.use(deadline.bodyRead);
 
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(OPENAPI_DOCUMENT);
+  });
   app.get('/metrics', async (_req, res) => {
     res.type(opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics());
   });
