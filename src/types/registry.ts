@@ -45,6 +45,13 @@ export interface EntryType {
   apiVersion: string;
   /** Validate the proposed spec (schema), verify the signature, return the canonical entry. */
   canonicalize(spec: unknown): Promise<CanonicalEntry>;
+  /**
+   * The kind reads JSON nulls itself (tuf: metadata it checks signatures over keeps them).
+   * Otherwise null members are removed before the kind sees the spec: Go decodes a null
+   * into a nil pointer or slice, i.e. absent, and Rekor's clients send nulls (rekor-cli
+   * sends `"signatures": null` in a dsse proposal).
+   */
+  readonly keepsNulls?: boolean;
 }
 
 export interface EntryTypeRegistry {
@@ -79,6 +86,34 @@ export const MAX_INDEX_KEY_LENGTH = 1024;
 
 function isStorableIndexKey(key: string): boolean {
   return key.length > 0 && key.length <= MAX_INDEX_KEY_LENGTH && !key.includes('\u0000') && Buffer.from(key, 'utf8').toString('utf8') === key;
+}
+
+/** A copy of `value` without object members whose value is null, at any depth (array items kept). */
+export function withoutNullMembers(value: unknown): unknown {
+  // Iterative over an explicit stack: bodies nest at most --max-json-depth, but stay safe anyway.
+  if (typeof value !== 'object' || value === null) return value;
+  const copy = (v: object): object => (Array.isArray(v) ? [...v] : { ...v });
+  const root = copy(value);
+  const stack: object[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as Record<string, unknown> | unknown[];
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => {
+        if (typeof item === 'object' && item !== null) stack.push((node[i] = copy(item)));
+      });
+      continue;
+    }
+    for (const [key, item] of Object.entries(node)) {
+      if (item === null) delete node[key];
+      else if (typeof item === 'object') {
+        const child = copy(item);
+        // defineProperty, not assignment: a member named "__proto__" must stay a member.
+        Object.defineProperty(node, key, { value: child, enumerable: true, writable: true, configurable: true });
+        stack.push(child);
+      }
+    }
+  }
+  return root;
 }
 
 export function createEntryTypeRegistry(options: EntryTypeOptions = {}): EntryTypeRegistry {
@@ -124,7 +159,7 @@ export function createEntryTypeRegistry(options: EntryTypeOptions = {}): EntryTy
         const reason = `unable to locate entry for version ${apiVersion}`;
         throw new InvalidEntryError(`${kind} implementation for version '${apiVersion}' not found: ${reason}`);
       }
-      const canonical = await type.canonicalize(spec);
+      const canonical = await type.canonicalize(type.keepsNulls ? spec : withoutNullMembers(spec));
       return { ...canonical, indexKeys: canonical.indexKeys.filter(isStorableIndexKey) };
     },
 

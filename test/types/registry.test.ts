@@ -1,5 +1,6 @@
 import { InvalidEntryError, UnprocessableError } from '../../src/errors';
-import { canonicalizeProposedEntry, createEntryTypeRegistry, MAX_INDEX_KEY_LENGTH, supportedKinds } from '../../src/types/registry';
+import { canonicalizeProposedEntry, createEntryTypeRegistry, MAX_INDEX_KEY_LENGTH, supportedKinds, withoutNullMembers } from '../../src/types/registry';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { hashedRekordSpec, makeCertificateAuthority, makeSigner } from './helpers';
 
 const signer = makeSigner('ecdsa-p256');
@@ -76,5 +77,31 @@ describe('a registry with its own algorithm policy', () => {
     await expect(registry.canonicalizeProposedEntry({ kind: 'hashedrekord', apiVersion: '0.0.1', spec })).rejects.toThrow(
       /entry algorithms are not allowed/,
     );
+  });
+});
+
+describe('null members', () => {
+  it('are dropped before a kind sees the spec, as Go decodes null to absent (rekor-cli sends them)', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const payload = Buffer.from('{"_type":"x"}');
+    const type = 'application/vnd.in-toto+json';
+    const pae = Buffer.concat([Buffer.from(`DSSEv1 ${type.length} ${type} ${payload.length} `), payload]);
+    const sig = sign('sha256', pae, privateKey).toString('base64');
+    const envelope = JSON.stringify({ payloadType: type, payload: payload.toString('base64'), signatures: [{ keyid: '', sig }] });
+    const pem = Buffer.from(publicKey.export({ type: 'spki', format: 'pem' })).toString('base64');
+    // Exactly what rekor-cli's Go model marshals for `upload --type dsse`.
+    const entry = await canonicalizeProposedEntry({
+      kind: 'dsse',
+      apiVersion: '0.0.1',
+      spec: { proposedContent: { envelope, verifiers: [pem] }, signatures: null },
+    });
+    expect(JSON.parse(entry.canonicalBody.toString()).spec.signatures).toHaveLength(1);
+  });
+
+  it('keeps members named __proto__ as members', () => {
+    const parsed = JSON.parse('{"a":{"__proto__":{"x":1},"b":null}}') as Record<string, unknown>;
+    const out = withoutNullMembers(parsed) as { a: Record<string, unknown> };
+    expect(Object.keys(out.a)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(out.a)).toBe(Object.prototype);
   });
 });

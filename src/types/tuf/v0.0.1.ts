@@ -45,7 +45,8 @@ export interface TufV001Options {
 
 export function createTufV001(options: TufV001Options = {}): EntryType {
   const now = options.now ?? (() => new Date());
-  return { kind: KIND, apiVersion: API_VERSION, canonicalize: async (spec) => canonicalize(spec, now()) };
+  // TUF documents may hold nulls, and their signatures cover them.
+  return { kind: KIND, apiVersion: API_VERSION, keepsNulls: true, canonicalize: async (spec) => canonicalize(spec, now()) };
 }
 
 export const tufV001: EntryType = createTufV001();
