@@ -1,5 +1,5 @@
 # The interface to glasslog: `make run` and `make test` work on a fresh clone with Node 20.
-.PHONY: run test fuzz build lint bench clean deps
+.PHONY: run test fuzz interop build lint bench clean deps
 
 DEPS := node_modules/.deps-installed
 JEST_FLAGS ?=
@@ -29,6 +29,11 @@ test: build
 # The fuzz suite at length: FUZZ_RUNS cases per entry kind (default here 5000).
 fuzz: build
 	FUZZ_RUNS=$${FUZZ_RUNS:-5000} node --experimental-vm-modules node_modules/.bin/jest test/fuzz $(JEST_FLAGS)
+
+# rekor-cli and cosign (built from their Go modules, pinned, cached in .interop/) against a
+# local glasslog. Not part of `make test`: the first build takes minutes.
+interop: build
+	scripts/interop
 
 # Throughput, latency and memory against floors measured in the same run (BENCHMARKS.md).
 # Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres);
