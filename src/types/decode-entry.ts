@@ -16,15 +16,18 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The Go type a JSON value decodes to, as `%T` prints it. */
-export function goTypeName(value: unknown): string {
+/**
+ * The Go type a JSON value decodes to, as `%T` prints it. A number is a float64, or a
+ * json.Number where the spec was decoded with UseNumber (cose, tuf).
+ */
+export function goTypeName(value: unknown, number: 'float64' | 'json.Number' = 'float64'): string {
   if (Array.isArray(value)) return '[]interface {}';
   if (value === null || value === undefined) return '<nil>';
   switch (typeof value) {
     case 'string':
       return 'string';
     case 'number':
-      return 'float64';
+      return number;
     case 'boolean':
       return 'bool';
     default:

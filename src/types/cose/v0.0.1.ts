@@ -23,6 +23,7 @@ import { InvalidEntryError } from '../../errors';
 import { DEFAULT_MAX_ATTESTATION_SIZE } from '../intoto/attestation';
 import { parseX509PublicKey, type X509PublicKey } from '../pki/x509';
 import type { CanonicalEntry, EntryType } from '../registry';
+import { goTypeName } from '../decode-entry';
 import { compileSpecValidator } from '../schema';
 import { ALG_ES256, ALG_PS256, labelKey, parseSign1, verifySign1 } from './sign1';
 
@@ -70,25 +71,9 @@ function own(obj: Record<string, unknown>, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
 }
 
-/** Go's %T of a JSON value decoded into `any` with UseNumber. */
-function goJsonType(value: unknown): string {
-  if (value === null || value === undefined) return '<nil>';
-  if (Array.isArray(value)) return '[]interface {}';
-  switch (typeof value) {
-    case 'string':
-      return 'string';
-    case 'number':
-      return 'json.Number';
-    case 'boolean':
-      return 'bool';
-    default:
-      return 'map[string]interface {}';
-  }
-}
-
 /** DecodeEntry (entry.go): strings are taken only when non-empty; base64 is Go's StdEncoding. */
 function decodeEntry(input: unknown): CoseModel {
-  if (!isObject(input)) fail(`unsupported input type ${goJsonType(input)} for DecodeEntry`);
+  if (!isObject(input)) fail(`unsupported input type ${goTypeName(input, 'json.Number')} for DecodeEntry`);
   const model: CoseModel = { message: Buffer.alloc(0) };
   const message = own(input, 'message');
   if (typeof message === 'string' && message !== '') model.message = goBase64(message, 'message');

@@ -30,6 +30,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../crypto';
 import { InvalidEntryError } from '../../errors';
+import { goTypeName } from '../decode-entry';
 import type { CanonicalEntry, EntryType } from '../registry';
 import { decodeGoBase64 } from './go-base64';
 import { goMarshal } from './go-json';
@@ -59,21 +60,6 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => {
   return proto === Object.prototype || proto === null;
 };
 
-/** The Go type (%T) a JSON value has after Rekor's request decoding (UseNumber). */
-function goTypeName(value: unknown): string {
-  if (Array.isArray(value)) return '[]interface {}';
-  switch (typeof value) {
-    case 'string':
-      return 'string';
-    case 'number':
-      return 'json.Number';
-    case 'boolean':
-      return 'bool';
-    default:
-      return value === null || value === undefined ? '<nil>' : 'map[string]interface {}';
-  }
-}
-
 /** DecodeEntry: a member is taken only if it is an object; its `content` as it is (null: absent). */
 function member(spec: Record<string, unknown>, name: string): { content: unknown } | undefined {
   const value = spec[name];
@@ -94,7 +80,7 @@ function contentBytes(content: unknown, what: 'metadata' | 'root'): Buffer {
 }
 
 function canonicalize(proposed: unknown, now: Date): CanonicalEntry {
-  if (!isPlainObject(proposed)) throw new InvalidEntryError(`unsupported input type ${goTypeName(proposed)} for DecodeEntry`);
+  if (!isPlainObject(proposed)) throw new InvalidEntryError(`unsupported input type ${goTypeName(proposed, 'json.Number')} for DecodeEntry`);
   const metadata = member(proposed, 'metadata');
   const root = member(proposed, 'root');
   // TUFV001Schema.Validate: every problem, in field order, go-swagger's composite text.
