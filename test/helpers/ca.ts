@@ -22,9 +22,37 @@ export interface IssuedCertificate {
   publicKeyDer: Buffer;
 }
 
+export interface LeafOptions {
+  /** SAN e-mail address (a Fulcio certificate for a person). */
+  email?: string;
+  /** SAN URI (a Fulcio certificate for a workload, e.g. a CI workflow). */
+  uri?: string;
+  /** Fulcio's OIDC issuer, written as both extensions Fulcio writes: 57264.1.8 (UTF8String) and 57264.1.1 (raw). */
+  oidcIssuer?: string;
+  /** Only the deprecated raw 57264.1.1 extension, as Fulcio's older certificates carry. */
+  oidcIssuerV1Only?: string;
+  notBefore?: Date;
+  notAfter?: Date;
+}
+
 export interface TestCa extends IssuedCertificate {
-  /** Issues a leaf certificate for `email`, valid from `notBefore` to `notAfter`. */
-  issueLeaf(opts: { email: string; notBefore?: Date; notAfter?: Date }): Promise<IssuedCertificate>;
+  /** Issues a leaf certificate for `email` (or `uri`), valid from `notBefore` to `notAfter`. */
+  issueLeaf(opts: LeafOptions): Promise<IssuedCertificate>;
+}
+
+/** DER UTF8String, for Fulcio's 57264.1.8 extension value. */
+function utf8String(text: string): Buffer {
+  const value = Buffer.from(text, 'utf8');
+  const length = value.length < 0x80 ? Buffer.from([value.length]) : Buffer.from([0x81, value.length]);
+  return Buffer.concat([Buffer.from([0x0c]), length, value]);
+}
+
+function fulcioIssuerExtensions(opts: LeafOptions): x509.Extension[] {
+  const extensions: x509.Extension[] = [];
+  const v1 = opts.oidcIssuer ?? opts.oidcIssuerV1Only;
+  if (v1 !== undefined) extensions.push(new x509.Extension('1.3.6.1.4.1.57264.1.1', false, Buffer.from(v1, 'utf8')));
+  if (opts.oidcIssuer !== undefined) extensions.push(new x509.Extension('1.3.6.1.4.1.57264.1.8', false, utf8String(opts.oidcIssuer)));
+  return extensions;
 }
 
 type WebKeyPair = Awaited<ReturnType<typeof generateKeys>>;
@@ -74,7 +102,12 @@ export async function createTestCa(opts: { commonName?: string } = {}): Promise<
 
   return {
     ...ca,
-    async issueLeaf({ email, notBefore, notAfter }) {
+    async issueLeaf(opts) {
+      const { email, uri, notBefore, notAfter } = opts;
+      const names: x509.JsonGeneralName[] = [
+        ...(email !== undefined ? [{ type: 'email' as const, value: email }] : []),
+        ...(uri !== undefined ? [{ type: 'url' as const, value: uri }] : []),
+      ];
       const leafKeys = await generateKeys();
       const t = Date.now();
       const leaf = await x509.X509CertificateGenerator.create({
@@ -90,9 +123,10 @@ export async function createTestCa(opts: { commonName?: string } = {}): Promise<
           new x509.BasicConstraintsExtension(false, undefined, true),
           new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
           new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.codeSigning]),
-          new x509.SubjectAlternativeNameExtension([{ type: 'email', value: email }], true),
+          new x509.SubjectAlternativeNameExtension(names, true),
           await x509.SubjectKeyIdentifierExtension.create(leafKeys.publicKey),
           await x509.AuthorityKeyIdentifierExtension.create(caCert),
+          ...fulcioIssuerExtensions(opts),
         ],
       });
       return issued(leaf, leafKeys);

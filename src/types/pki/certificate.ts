@@ -39,6 +39,8 @@ export interface ParsedCertificate {
   /** keyUsage bits as Go numbers them (bit 0 = digitalSignature … bit 5 = keyCertSign). */
   keyUsage?: number;
   subjectAlternativeNames: SubjectAlternativeNames;
+  /** Every extension: extnID (dotted OID) → extnValue, e.g. Fulcio's OIDC issuer for the monitor. */
+  extensions: Map<string, Buffer>;
 }
 
 const OID_BASIC_CONSTRAINTS = '2.5.29.19';
@@ -96,6 +98,7 @@ function parseFields(der: Buffer): Omit<ParsedCertificate, 'x509' | 'der'> {
     basicConstraints: basicConstraints && parseBasicConstraints(basicConstraints),
     keyUsage: keyUsage && parseKeyUsage(keyUsage),
     subjectAlternativeNames: parseSubjectAlternativeNames(san),
+    extensions,
   };
 }
 
