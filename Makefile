@@ -16,6 +16,7 @@ build: $(DEPS)
 
 lint: $(DEPS)
 	npx tsc -p tsconfig.json --noEmit
+	npx tsc -p src/explorer/browser/tsconfig.json
 
 # Start the log on the embedded database (./data) with a generated dev key.
 run: build

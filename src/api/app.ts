@@ -14,6 +14,7 @@ import { errorHandler, sendError } from './errors';
 import { jsonDepthCheck, requestDeadline } from './limits';
 import { OPENAPI_DOCUMENT } from './openapi';
 import { entryRoutes } from './routes/entries';
+import { explorerRoutes } from './routes/explorer';
 import { healthRoutes } from './routes/health';
 import { logRoutes } from './routes/log';
 import { searchRoutes } from './routes/search';
@@ -75,6 +76,8 @@ export function createApp(opts: AppOptions): Express {
   app.use(logRoutes(opts.log));
   app.use(entryRoutes(opts.log, opts.validator));
   app.use(searchRoutes(opts.log));
+  // The web explorer at / (src/explorer): it reads only the public API above.
+  app.use(explorerRoutes());
 
   app.use((req, res) => sendError(res, 404, `path ${req.path} was not found`));
   app.use(errorHandler(opts.logger));

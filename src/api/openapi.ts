@@ -1,8 +1,8 @@
 /**
  * glasslog's OpenAPI 3.0 document, served at GET /api/v1/openapi.json. It describes the
  * Rekor v1 routes as glasslog answers them (shapes after Rekor's openapi.yaml, with the
- * types as actually sent: `body` and the SET are base64 strings) plus the health, metrics
- * and document routes. test/api/openapi.test.ts checks every route's answers against it.
+ * types as actually sent: `body` and the SET are base64 strings) plus the health, metrics,
+ * document and web explorer routes. test/api/openapi.test.ts checks every route's answers against it.
  */
 
 const HEX64 = '^[0-9a-f]{64}$';
@@ -198,6 +198,23 @@ export const OPENAPI_DOCUMENT = {
     },
     '/readyz': {
       get: { summary: 'The database answers', responses: { 200: json('Ready', { type: 'object' }), 503: errorResponse('Not ready') } },
+    },
+    '/': {
+      get: {
+        summary: 'The web explorer: look up and verify an entry in the browser (?q= a UUID, log index, sha256:digest or email)',
+        parameters: [{ name: 'q', in: 'query', schema: { type: 'string' } }],
+        responses: { 200: { description: 'The explorer page', content: { 'text/html': { schema: { type: 'string' } } } } },
+      },
+    },
+    '/explorer/{file}': {
+      get: {
+        summary: "The explorer's style sheet and browser modules",
+        parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          200: { description: 'A style sheet or ES module', content: { 'text/css': { schema: { type: 'string' } }, 'text/javascript': { schema: { type: 'string' } } } },
+          404: errorResponse('No such file'),
+        },
+      },
     },
     '/metrics': {
       get: { summary: 'Prometheus metrics', responses: { 200: { description: 'Prometheus text format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } } } },

@@ -87,6 +87,10 @@ describe.each(backends().map((b) => [b.name, b] as [string, Backend]))('the Open
       ['/healthz', 'get', '/healthz', undefined, 200],
       ['/readyz', 'get', '/readyz', undefined, 200],
       ['/metrics', 'get', '/metrics', undefined, 200],
+      ['/', 'get', '/?q=1', undefined, 200],
+      ['/explorer/{file}', 'get', '/explorer/main.mjs', undefined, 200],
+      ['/explorer/{file}', 'get', '/explorer/explorer.css', undefined, 200],
+      ['/explorer/{file}', 'get', '/explorer/main.mjs.map', undefined, 404],
     ];
     for (const [template, method, path, body, status] of checks) {
       const got = await expectDocumented(srv, template, method, path, body);
