@@ -25,7 +25,7 @@ run: build
 # Every test. With DATABASE_URL set, database suites run on PostgreSQL as well as PGlite.
 # PGlite loads its WASM with a dynamic import(), which jest's VM only allows with this flag.
 test: build
-	node --experimental-vm-modules node_modules/.bin/jest $(JEST_FLAGS)
+	node --experimental-vm-modules node_modules/.bin/jest --maxWorkers=2 $(JEST_FLAGS)
 
 # The fuzz suite at length: FUZZ_RUNS cases per entry kind (default here 5000).
 fuzz: build
