@@ -11,6 +11,7 @@ import { InvalidEntryError } from '../../../src/errors';
 import { checkWellFormed, decodeCbor } from '../../../src/types/cose/cbor';
 import { parseSign1 } from '../../../src/types/cose/sign1';
 import { createCoseV001, inTotoSubjectDigests } from '../../../src/types/cose/v0.0.1';
+import { cpuMillis } from '../../helpers/cpu-time';
 
 const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'types', 'cose');
 const cose = createCoseV001();
@@ -525,13 +526,12 @@ describe('cose CBOR reader robustness', () => {
     expect(() => decodeCbor(Buffer.from('a2f97e00f6f97e00f6', 'hex'), { tagsAllowed: true })).not.toThrow();
   });
 
-  it('stays linear on a wide, large header', () => {
+  it('stays linear on a wide, large header', async () => {
     const wide = Buffer.concat([Buffer.from([0x9a, 0x00, 0x02, 0x00, 0x00]), Buffer.alloc(131072, 0x80)]);
     const pairs = Array.from({ length: 4 }, (_, i): [Buffer, Buffer] => [int(100 + i), wide]);
     const message = sign1({ key, unprotected: map(pairs) });
-    const started = Date.now();
-    expect(() => parseSign1(message)).not.toThrow();
-    expect(Date.now() - started).toBeLessThan(5000);
+    const { ms } = await cpuMillis(() => expect(() => parseSign1(message)).not.toThrow());
+    expect(ms).toBeLessThan(5000);
     expect(() => parseSign1(Buffer.concat([message.subarray(0, 100), randomBytes(10)]))).toThrow(InvalidEntryError);
   });
 });
