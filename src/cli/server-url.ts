@@ -1,14 +1,12 @@
 /** The log a client command talks to: --rekor-server, else GLASSLOG_URL, else make run's address. */
 import { ConfigError, type Flags } from '../config';
 import { RekorClient } from '../client/rekor-client';
+import { stringFlag } from './flags';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:3000';
 
 export function serverUrl(flags: Flags): string {
-  const flag = flags['rekor-server'];
-  if (typeof flag === 'string' && flag !== '') return flag;
-  const env = process.env.GLASSLOG_URL;
-  return env === undefined || env === '' ? DEFAULT_SERVER_URL : env;
+  return stringFlag(flags, 'rekor-server') || process.env.GLASSLOG_URL || DEFAULT_SERVER_URL;
 }
 
 /** A client for the chosen server; a malformed URL is a usage error (exit 2). */
